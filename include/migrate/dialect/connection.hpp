@@ -1,0 +1,112 @@
+// Connection: an open database session, behind one interface for every dialect.
+//
+// Not thread-safe: one connection per thread. Closing happens in the destructor. Every
+// failure is a DatabaseError carrying the SQL and the SQLSTATE / result code.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <migrate/dialect/dialect.hpp>
+#include <migrate/model/metadata.hpp>
+
+namespace migrate {
+
+using Row = std::vector<std::optional<std::string>>;
+
+struct ReflectOptions {
+  /// The version table: never part of the reflected schema.
+  std::string version_table = "migrate_version";
+  /// Schemas to reflect (PostgreSQL); empty = the default schema ("public").
+  std::vector<std::string> schemas;
+  /// Tables never reflected; glob patterns allowed.
+  std::vector<std::string> exclude_tables;
+  /// When non-empty, only tables matching one of these globs.
+  std::vector<std::string> include_tables;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual const Dialect& dialect() const = 0;
+
+  /// Runs a statement. Throws DatabaseError (with the SQL) on failure, or when
+  /// stmt.must_return_no_rows and rows came back.
+  virtual void execute(const Statement& stmt) = 0;
+  /// Runs a query and returns every row as text (NULL = nullopt).
+  virtual std::vector<Row> query(const Statement& stmt) = 0;
+  /// Runs several statements given as one SQL text (schema.sql loading, ExecuteSql).
+  virtual void execute_script(const std::string& sql) = 0;
+
+  /// Transactions. begin() takes the write lock at once where the database has one
+  /// (SQLite BEGIN IMMEDIATE), so that re-checks done inside are authoritative.
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+  virtual bool in_transaction() const = 0;
+
+  /// Sets foreign-key enforcement where the dialect can switch it (SQLite; must be called
+  /// outside a transaction). A no-op elsewhere.
+  virtual void set_foreign_keys(bool on) { (void)on; }
+
+  /// Takes the run-wide migration lock (PostgreSQL: advisory lock, try-lock and poll).
+  /// A no-op where per-step transactions are the lock (SQLite).
+  virtual void lock_for_migration() {}
+  virtual void unlock_for_migration() {}
+
+  /// Reads the schema. The version table is never part of the result.
+  virtual MetaData reflect(const ReflectOptions& options) = 0;
+  /// One table, or nullopt when absent (used by SQLite rebuilds online).
+  virtual std::optional<Table> reflect_table(const std::string& schema, const std::string& table) = 0;
+  /// The SQL of triggers and views that depend on a table (SQLite rebuilds recreate them).
+  virtual std::vector<std::string> dependent_objects_sql(const std::string& schema,
+                                                         const std::string& table) {
+    (void)schema;
+    (void)table;
+    return {};
+  }
+
+  /// The declared tables as this database reports them once created: types, defaults,
+  /// CHECK, index and partial-index expressions in the server's own spelling. Done by
+  /// creating them in a scratch schema inside a transaction that is rolled back, and
+  /// reflecting them with the same code as reflect(). Compare calls this only for
+  /// tables whose expressions differ in text from the live ones. Dialects whose pure
+  /// canonical forms suffice return the input unchanged (the default).
+  virtual std::vector<Table> server_normalize(const std::vector<Table>& declared) {
+    return declared;
+  }
+
+  /// Whether a table exists (the version table check).
+  virtual bool table_exists(const std::string& schema, const std::string& table) = 0;
+
+  /// The URL with the password masked ("postgresql://user:***@host/db").
+  virtual std::string display_url() const = 0;
+};
+
+/// RAII transaction: begins on construction, rolls back on destruction unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn) : conn_(conn) { conn_.begin(); }
+  ~Transaction() {
+    if (!done_) {
+      try {
+        conn_.rollback();
+      } catch (...) {
+      }
+    }
+  }
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit() {
+    conn_.commit();
+    done_ = true;
+  }
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+}  // namespace migrate

@@ -1,0 +1,32 @@
+// Migration files (DESIGN.md §6): one TOML file per revision in the versions directory.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <migrate/ops/operation.hpp>
+#include <migrate/script/revision.hpp>
+
+namespace migrate {
+
+struct MigrationFile {
+  Revision revision;        // id, down_revisions, depends_on, branch_labels, message, path
+  std::string create_date;  // RFC 3339, as written
+  std::vector<Operation> upgrade;
+  std::vector<Operation> downgrade;
+};
+
+/// Parses a whole migration file. Throws InputError "path:line:column: ..." for malformed
+/// TOML, a missing `revision`, an unknown op or key, a wrong value type.
+MigrationFile parse_migration_file(const std::string& text, const std::string& path);
+MigrationFile read_migration_file(const std::string& path);
+/// Reads only the header (revision, down_revision, depends_on, branch_labels, message):
+/// fast path for commands that need only the graph (heads, history). Same errors for
+/// the header's keys; the op lists are not read.
+Revision read_migration_header(const std::string& path);
+
+/// The file's text: header, then one [[upgrade]] / [[downgrade]] block per op, neatly
+/// laid out, a comment above destructive ops. parse_migration_file reads it back equal.
+std::string write_migration_file(const MigrationFile& file);
+
+}  // namespace migrate

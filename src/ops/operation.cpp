@@ -1,0 +1,452 @@
+#include <migrate/ops/operation.hpp>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include <migrate/error.hpp>
+
+#include "util/strings.hpp"
+
+namespace migrate {
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::string qualify(const std::string& schema, const std::string& table) {
+  return schema.empty() ? table : schema + "." + table;
+}
+
+std::string opt_text(const std::optional<std::string>& v) { return v ? *v : "none"; }
+
+Table& require_table(MetaData& md, const std::string& schema, const std::string& table,
+                     const char* op) {
+  Table* t = md.find_table(qualify(schema, table));
+  if (!t) throw InputError(fmt::format("{}: no table '{}'", op, qualify(schema, table)));
+  return *t;
+}
+
+template <class T, class Pred>
+bool erase_first(std::vector<T>& v, Pred pred) {
+  auto it = std::find_if(v.begin(), v.end(), pred);
+  if (it == v.end()) return false;
+  v.erase(it);
+  return true;
+}
+
+void rename_in(std::vector<std::string>& cols, const std::string& from, const std::string& to) {
+  for (auto& c : cols)
+    if (c == from) c = to;
+}
+
+}  // namespace
+
+std::string constraint_kind_name(ConstraintKind kind) {
+  switch (kind) {
+    case ConstraintKind::primary_key: return "primary";
+    case ConstraintKind::unique: return "unique";
+    case ConstraintKind::foreign_key: return "foreign_key";
+    case ConstraintKind::check: return "check";
+  }
+  return "unique";
+}
+
+std::string op_name(const Operation& op) {
+  return std::visit(
+      Overloaded{
+          [](const CreateTable&) { return std::string("create_table"); },
+          [](const DropTable&) { return std::string("drop_table"); },
+          [](const RenameTable&) { return std::string("rename_table"); },
+          [](const AddColumn&) { return std::string("add_column"); },
+          [](const DropColumn&) { return std::string("drop_column"); },
+          [](const AlterColumn&) { return std::string("alter_column"); },
+          [](const CreateIndex&) { return std::string("create_index"); },
+          [](const DropIndex&) { return std::string("drop_index"); },
+          [](const RenameIndex&) { return std::string("rename_index"); },
+          [](const CreatePrimaryKey&) { return std::string("create_primary_key"); },
+          [](const CreateUniqueConstraint&) { return std::string("create_unique_constraint"); },
+          [](const CreateForeignKey&) { return std::string("create_foreign_key"); },
+          [](const CreateCheckConstraint&) { return std::string("create_check_constraint"); },
+          [](const DropConstraint&) { return std::string("drop_constraint"); },
+          [](const AlterTableComment&) { return std::string("alter_table_comment"); },
+          [](const ExecuteSql&) { return std::string("sql"); },
+      },
+      op);
+}
+
+std::string describe(const Operation& op) {
+  return std::visit(
+      Overloaded{
+          [](const CreateTable& o) {
+            return fmt::format("create table {}", o.table.qualified_name());
+          },
+          [](const DropTable& o) { return fmt::format("drop table {}", qualify(o.schema, o.table)); },
+          [](const RenameTable& o) {
+            return fmt::format("rename table {} to {}", qualify(o.schema, o.table), o.new_name);
+          },
+          [](const AddColumn& o) {
+            return fmt::format("add column {}.{} {}", qualify(o.schema, o.table), o.column.name,
+                               o.column.type);
+          },
+          [](const DropColumn& o) {
+            return fmt::format("drop column {}.{}", qualify(o.schema, o.table), o.column);
+          },
+          [](const AlterColumn& o) {
+            std::vector<std::string> what;
+            if (o.new_type)
+              what.push_back(fmt::format("type {} -> {}", o.existing_type.value_or("?"), *o.new_type));
+            if (o.new_nullable)
+              what.push_back(*o.new_nullable ? "nullable" : "not null");
+            if (o.new_default)
+              what.push_back(fmt::format("default {} -> {}",
+                                         o.existing_default ? opt_text(*o.existing_default) : "?",
+                                         opt_text(*o.new_default)));
+            if (o.new_comment) what.push_back("comment");
+            if (o.new_name) what.push_back("rename to " + *o.new_name);
+            return fmt::format("alter column {}.{}: {}", qualify(o.schema, o.table), o.column,
+                               util::join(what, ", "));
+          },
+          [](const CreateIndex& o) {
+            return fmt::format("create {}index {} on {} ({})", o.index.unique ? "unique " : "",
+                               o.index.name, qualify(o.schema, o.table),
+                               util::join(o.index.columns, ", "));
+          },
+          [](const DropIndex& o) {
+            return fmt::format("drop index {} on {}", o.name, qualify(o.schema, o.table));
+          },
+          [](const RenameIndex& o) {
+            return fmt::format("rename index {} to {} on {}", o.name, o.new_name,
+                               qualify(o.schema, o.table));
+          },
+          [](const CreatePrimaryKey& o) {
+            return fmt::format("create primary key on {} ({})", qualify(o.schema, o.table),
+                               util::join(o.primary_key.columns, ", "));
+          },
+          [](const CreateUniqueConstraint& o) {
+            return fmt::format("create unique constraint {}on {} ({})",
+                               o.constraint.name.empty() ? "" : o.constraint.name + " ",
+                               qualify(o.schema, o.table), util::join(o.constraint.columns, ", "));
+          },
+          [](const CreateForeignKey& o) {
+            return fmt::format("create foreign key {}on {} ({}) -> {}({})",
+                               o.constraint.name.empty() ? "" : o.constraint.name + " ",
+                               qualify(o.schema, o.table), util::join(o.constraint.columns, ", "),
+                               qualify(o.constraint.ref_schema, o.constraint.ref_table),
+                               util::join(o.constraint.ref_columns, ", "));
+          },
+          [](const CreateCheckConstraint& o) {
+            return fmt::format("create check constraint {}on {}: {}",
+                               o.constraint.name.empty() ? "" : o.constraint.name + " ",
+                               qualify(o.schema, o.table), o.constraint.sql);
+          },
+          [](const DropConstraint& o) {
+            std::string what = o.name;
+            if (what.empty()) {
+              if (auto* u = std::get_if<UniqueConstraint>(&o.existing))
+                what = "(" + util::join(u->columns, ", ") + ")";
+              else if (auto* f = std::get_if<ForeignKey>(&o.existing))
+                what = "(" + util::join(f->columns, ", ") + ") -> " + f->ref_table;
+              else if (auto* c = std::get_if<CheckConstraint>(&o.existing))
+                what = c->sql;
+              else if (auto* p = std::get_if<PrimaryKey>(&o.existing))
+                what = "(" + util::join(p->columns, ", ") + ")";
+            }
+            return fmt::format("drop {} constraint {} on {}", constraint_kind_name(o.kind), what,
+                               qualify(o.schema, o.table));
+          },
+          [](const AlterTableComment& o) {
+            return fmt::format("{} comment on table {}", o.comment ? "set" : "drop",
+                               qualify(o.schema, o.table));
+          },
+          [](const ExecuteSql& o) {
+            std::string text = util::collapse_spaces(o.sql.empty() && !o.per_dialect.empty()
+                                                         ? o.per_dialect.begin()->second
+                                                         : o.sql);
+            if (text.size() > 60) text = text.substr(0, 57) + "...";
+            return "execute sql: " + text;
+          },
+      },
+      op);
+}
+
+bool is_destructive(const Operation& op) {
+  return std::visit(
+      Overloaded{
+          [](const DropTable&) { return true; },
+          [](const DropColumn&) { return true; },
+          [](const AlterColumn& o) { return o.new_type.has_value(); },
+          [](const auto&) { return false; },
+      },
+      op);
+}
+
+std::optional<Operation> reverse(const Operation& op) {
+  return std::visit(
+      Overloaded{
+          [](const CreateTable& o) -> std::optional<Operation> {
+            return DropTable{o.table.schema, o.table.name, o.table};
+          },
+          [](const DropTable& o) -> std::optional<Operation> {
+            if (!o.existing) return std::nullopt;
+            return CreateTable{*o.existing};
+          },
+          [](const RenameTable& o) -> std::optional<Operation> {
+            return RenameTable{o.schema, o.new_name, o.table};
+          },
+          [](const AddColumn& o) -> std::optional<Operation> {
+            return DropColumn{o.schema, o.table, o.column.name, o.column};
+          },
+          [](const DropColumn& o) -> std::optional<Operation> {
+            if (!o.existing) return std::nullopt;
+            return AddColumn{o.schema, o.table, *o.existing};
+          },
+          [](const AlterColumn& o) -> std::optional<Operation> {
+            AlterColumn r;
+            r.schema = o.schema;
+            r.table = o.table;
+            r.column = o.new_name ? *o.new_name : o.column;
+            if (o.new_name) r.new_name = o.column;
+            if (o.new_type) {
+              if (!o.existing_type) return std::nullopt;
+              r.new_type = o.existing_type;
+            }
+            if (o.new_nullable) {
+              r.new_nullable = o.existing_nullable ? *o.existing_nullable : !*o.new_nullable;
+            }
+            if (o.new_default) {
+              if (!o.existing_default) return std::nullopt;
+              r.new_default = *o.existing_default;
+            }
+            if (o.new_comment) {
+              if (!o.existing_comment) return std::nullopt;
+              r.new_comment = *o.existing_comment;
+            }
+            r.existing_type = o.new_type ? o.new_type : o.existing_type;
+            r.existing_nullable = o.new_nullable ? o.new_nullable : o.existing_nullable;
+            r.existing_default = o.new_default ? o.new_default : o.existing_default;
+            r.existing_comment = o.new_comment ? o.new_comment : o.existing_comment;
+            return r;
+          },
+          [](const CreateIndex& o) -> std::optional<Operation> {
+            return DropIndex{o.schema, o.table, o.index.name, o.index};
+          },
+          [](const DropIndex& o) -> std::optional<Operation> {
+            if (!o.existing) return std::nullopt;
+            return CreateIndex{o.schema, o.table, *o.existing};
+          },
+          [](const RenameIndex& o) -> std::optional<Operation> {
+            return RenameIndex{o.schema, o.table, o.new_name, o.name};
+          },
+          [](const CreatePrimaryKey& o) -> std::optional<Operation> {
+            return DropConstraint{o.schema, o.table, o.primary_key.name,
+                                  ConstraintKind::primary_key, o.primary_key};
+          },
+          [](const CreateUniqueConstraint& o) -> std::optional<Operation> {
+            return DropConstraint{o.schema, o.table, o.constraint.name, ConstraintKind::unique,
+                                  o.constraint};
+          },
+          [](const CreateForeignKey& o) -> std::optional<Operation> {
+            return DropConstraint{o.schema, o.table, o.constraint.name,
+                                  ConstraintKind::foreign_key, o.constraint};
+          },
+          [](const CreateCheckConstraint& o) -> std::optional<Operation> {
+            return DropConstraint{o.schema, o.table, o.constraint.name, ConstraintKind::check,
+                                  o.constraint};
+          },
+          [](const DropConstraint& o) -> std::optional<Operation> {
+            if (auto* p = std::get_if<PrimaryKey>(&o.existing))
+              return CreatePrimaryKey{o.schema, o.table, *p};
+            if (auto* u = std::get_if<UniqueConstraint>(&o.existing))
+              return CreateUniqueConstraint{o.schema, o.table, *u};
+            if (auto* f = std::get_if<ForeignKey>(&o.existing))
+              return CreateForeignKey{o.schema, o.table, *f};
+            if (auto* c = std::get_if<CheckConstraint>(&o.existing))
+              return CreateCheckConstraint{o.schema, o.table, *c};
+            return std::nullopt;
+          },
+          [](const AlterTableComment& o) -> std::optional<Operation> {
+            if (!o.existing_comment) return std::nullopt;
+            return AlterTableComment{o.schema, o.table, *o.existing_comment, o.comment};
+          },
+          [](const ExecuteSql&) -> std::optional<Operation> { return std::nullopt; },
+      },
+      op);
+}
+
+std::vector<Operation> reverse_all(const std::vector<Operation>& ops) {
+  std::vector<Operation> out;
+  out.reserve(ops.size());
+  for (auto it = ops.rbegin(); it != ops.rend(); ++it) {
+    auto r = reverse(*it);
+    if (!r)
+      throw InputError(fmt::format("cannot invert op {} ({}): it lacks the previous definition",
+                                   op_name(*it), describe(*it)));
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+namespace {
+
+bool same_columns_kind(const DropConstraint& o, const Table& t, size_t* index) {
+  // Finds the constraint to drop by name, or by definition when unnamed.
+  switch (o.kind) {
+    case ConstraintKind::unique:
+      for (size_t i = 0; i < t.uniques.size(); ++i) {
+        const auto& u = t.uniques[i];
+        auto* e = std::get_if<UniqueConstraint>(&o.existing);
+        if ((!o.name.empty() && u.name == o.name) || (o.name.empty() && e && u.columns == e->columns)) {
+          *index = i;
+          return true;
+        }
+      }
+      return false;
+    case ConstraintKind::foreign_key:
+      for (size_t i = 0; i < t.foreign_keys.size(); ++i) {
+        const auto& f = t.foreign_keys[i];
+        auto* e = std::get_if<ForeignKey>(&o.existing);
+        if ((!o.name.empty() && f.name == o.name) ||
+            (o.name.empty() && e && f.columns == e->columns && f.ref_table == e->ref_table)) {
+          *index = i;
+          return true;
+        }
+      }
+      return false;
+    case ConstraintKind::check:
+      for (size_t i = 0; i < t.checks.size(); ++i) {
+        const auto& c = t.checks[i];
+        auto* e = std::get_if<CheckConstraint>(&o.existing);
+        if ((!o.name.empty() && c.name == o.name) || (o.name.empty() && e && c.sql == e->sql)) {
+          *index = i;
+          return true;
+        }
+      }
+      return false;
+    case ConstraintKind::primary_key:
+      *index = 0;
+      return !t.primary_key.empty();
+  }
+  return false;
+}
+
+}  // namespace
+
+void apply_op(MetaData& md, const Operation& op) {
+  std::visit(
+      Overloaded{
+          [&](const CreateTable& o) { md.add_table(o.table); },
+          [&](const DropTable& o) {
+            if (!md.remove_table(qualify(o.schema, o.table)))
+              throw InputError("drop_table: no table '" + qualify(o.schema, o.table) + "'");
+          },
+          [&](const RenameTable& o) { md.rename_table(qualify(o.schema, o.table), o.new_name); },
+          [&](const AddColumn& o) {
+            Table& t = require_table(md, o.schema, o.table, "add_column");
+            if (t.find_column(o.column.name))
+              throw InputError(fmt::format("add_column: column '{}.{}' exists", o.table, o.column.name));
+            t.columns.push_back(o.column);
+          },
+          [&](const DropColumn& o) {
+            Table& t = require_table(md, o.schema, o.table, "drop_column");
+            if (!erase_first(t.columns, [&](const Column& c) { return c.name == o.column; }))
+              throw InputError(fmt::format("drop_column: no column '{}.{}'", o.table, o.column));
+            // Constraints and indexes on the dropped column go with it.
+            auto uses = [&](const std::vector<std::string>& cols) {
+              return std::find(cols.begin(), cols.end(), o.column) != cols.end();
+            };
+            t.indexes.erase(std::remove_if(t.indexes.begin(), t.indexes.end(),
+                                           [&](const Index& i) { return uses(i.columns); }),
+                            t.indexes.end());
+            t.uniques.erase(std::remove_if(t.uniques.begin(), t.uniques.end(),
+                                           [&](const UniqueConstraint& u) { return uses(u.columns); }),
+                            t.uniques.end());
+            t.foreign_keys.erase(std::remove_if(t.foreign_keys.begin(), t.foreign_keys.end(),
+                                                [&](const ForeignKey& f) { return uses(f.columns); }),
+                                 t.foreign_keys.end());
+            if (uses(t.primary_key.columns)) t.primary_key = {};
+          },
+          [&](const AlterColumn& o) {
+            Table& t = require_table(md, o.schema, o.table, "alter_column");
+            Column* c = t.find_column(o.column);
+            if (!c) throw InputError(fmt::format("alter_column: no column '{}.{}'", o.table, o.column));
+            if (o.new_type) c->type = *o.new_type;
+            if (o.new_nullable) c->nullable = *o.new_nullable;
+            if (o.new_default) c->default_ = *o.new_default;
+            if (o.new_comment) c->comment = *o.new_comment;
+            if (o.new_name) {
+              if (t.find_column(*o.new_name))
+                throw InputError(fmt::format("alter_column: column '{}.{}' exists", o.table, *o.new_name));
+              c->name = *o.new_name;
+              rename_in(t.primary_key.columns, o.column, *o.new_name);
+              for (auto& u : t.uniques) rename_in(u.columns, o.column, *o.new_name);
+              for (auto& i : t.indexes) rename_in(i.columns, o.column, *o.new_name);
+              for (auto& f : t.foreign_keys) rename_in(f.columns, o.column, *o.new_name);
+              // Foreign keys elsewhere that point at this column follow the rename.
+              for (auto& other : md.mutable_tables())
+                for (auto& f : other.foreign_keys)
+                  if (f.ref_table == t.name && f.ref_schema == t.schema)
+                    rename_in(f.ref_columns, o.column, *o.new_name);
+            }
+          },
+          [&](const CreateIndex& o) {
+            Table& t = require_table(md, o.schema, o.table, "create_index");
+            t.indexes.push_back(o.index);
+          },
+          [&](const DropIndex& o) {
+            Table& t = require_table(md, o.schema, o.table, "drop_index");
+            if (!erase_first(t.indexes, [&](const Index& i) { return i.name == o.name; }))
+              throw InputError(fmt::format("drop_index: no index '{}' on '{}'", o.name, o.table));
+          },
+          [&](const RenameIndex& o) {
+            Table& t = require_table(md, o.schema, o.table, "rename_index");
+            for (auto& i : t.indexes)
+              if (i.name == o.name) {
+                i.name = o.new_name;
+                return;
+              }
+            throw InputError(fmt::format("rename_index: no index '{}' on '{}'", o.name, o.table));
+          },
+          [&](const CreatePrimaryKey& o) {
+            Table& t = require_table(md, o.schema, o.table, "create_primary_key");
+            t.primary_key = o.primary_key;
+            for (const auto& name : o.primary_key.columns)
+              if (Column* c = t.find_column(name)) c->nullable = false;
+          },
+          [&](const CreateUniqueConstraint& o) {
+            require_table(md, o.schema, o.table, "create_unique_constraint").uniques.push_back(o.constraint);
+          },
+          [&](const CreateForeignKey& o) {
+            require_table(md, o.schema, o.table, "create_foreign_key").foreign_keys.push_back(o.constraint);
+          },
+          [&](const CreateCheckConstraint& o) {
+            require_table(md, o.schema, o.table, "create_check_constraint").checks.push_back(o.constraint);
+          },
+          [&](const DropConstraint& o) {
+            Table& t = require_table(md, o.schema, o.table, "drop_constraint");
+            size_t i = 0;
+            if (!same_columns_kind(o, t, &i))
+              throw InputError(fmt::format("drop_constraint: no {} constraint {}on '{}'",
+                                           constraint_kind_name(o.kind),
+                                           o.name.empty() ? "" : "'" + o.name + "' ", o.table));
+            switch (o.kind) {
+              case ConstraintKind::unique: t.uniques.erase(t.uniques.begin() + static_cast<std::ptrdiff_t>(i)); break;
+              case ConstraintKind::foreign_key: t.foreign_keys.erase(t.foreign_keys.begin() + static_cast<std::ptrdiff_t>(i)); break;
+              case ConstraintKind::check: t.checks.erase(t.checks.begin() + static_cast<std::ptrdiff_t>(i)); break;
+              case ConstraintKind::primary_key: t.primary_key = {}; break;
+            }
+          },
+          [&](const AlterTableComment& o) {
+            require_table(md, o.schema, o.table, "alter_table_comment").comment = o.comment;
+          },
+          [&](const ExecuteSql&) {},
+      },
+      op);
+}
+
+}  // namespace migrate
