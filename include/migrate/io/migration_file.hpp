@@ -25,8 +25,15 @@ MigrationFile read_migration_file(const std::string& path);
 /// the header's keys; the op lists are not read.
 Revision read_migration_header(const std::string& path);
 
-/// The file's text: header, then one [[upgrade]] / [[downgrade]] block per op, neatly
-/// laid out, a comment above destructive ops. parse_migration_file reads it back equal.
-std::string write_migration_file(const MigrationFile& file);
+/// The file's text: a comment line with the message, the header, then one [[upgrade]] /
+/// [[downgrade]] block per op, neatly laid out, a "# DESTRUCTIVE: ..." comment above ops
+/// that lose data. `upgrade_notes`, when given, holds one note per upgrade op ("" for
+/// none), written as a "# NOTE: ..." comment above that op (autogenerate's rename hints).
+/// parse_migration_file reads the text back to equal values (comments are not kept).
+std::string write_migration_file(const MigrationFile& file,
+                                 const std::vector<std::string>* upgrade_notes = nullptr);
+
+/// True when `id` can be a revision id: non-empty, no whitespace, none of "@-+:".
+bool is_valid_revision_id(const std::string& id);
 
 }  // namespace migrate

@@ -1,0 +1,539 @@
+#include <migrate/io/migration_file.hpp>
+
+#include <cctype>
+#include <sstream>
+
+#include <migrate/error.hpp>
+
+#include "io/toml_schema.hpp"
+#include "util/strings.hpp"
+
+namespace migrate {
+
+namespace {
+
+using io::Fields;
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+// ---- header --------------------------------------------------------------------------
+
+void check_id(Fields& f, const toml::node* at, const std::string& key, const std::string& id) {
+  if (!is_valid_revision_id(id))
+    f.fail(at, "'" + key + "' holds an invalid revision id '" + id +
+                   "' (a revision id is one word without whitespace or @ - + :)");
+}
+
+// The text of a create_date value: a TOML date-time (or date) as written, or a string.
+std::string date_text(const toml::node& n) {
+  std::ostringstream ss;
+  if (auto* dt = n.as_date_time()) ss << dt->get();
+  else if (auto* d = n.as_date()) ss << d->get();
+  return ss.str();
+}
+
+void read_header(Fields& f, Revision& rev, std::string& create_date) {
+  const toml::node* id = f.get("revision");
+  rev.id = f.required_str("revision");
+  check_id(f, id, "revision", rev.id);
+  if (auto downs = f.str_list("down_revision", true)) {
+    const toml::node* at = f.get("down_revision");
+    for (const auto& d : *downs) {
+      if (d.empty())
+        f.fail(at, "'down_revision' must not be empty (omit it for a base revision)");
+      check_id(f, at, "down_revision", d);
+    }
+    rev.down_revisions = *downs;
+  }
+  rev.branch_labels = f.str_list("branch_labels", true).value_or(std::vector<std::string>{});
+  rev.depends_on = f.str_list("depends_on", true).value_or(std::vector<std::string>{});
+  rev.message = f.str("message").value_or("");
+  if (const toml::node* d = f.get("create_date")) {
+    if (d->is_string())
+      create_date = d->as_string()->get();
+    else if (d->is_date_time() || d->is_date())
+      create_date = date_text(*d);
+    else
+      f.fail(d, "'create_date' must be a date-time (2026-11-22T09:30:00Z) or a string, not " +
+                    io::a_type(*d));
+  }
+}
+
+// ---- ops: reading --------------------------------------------------------------------
+
+std::string required_table(Fields& f) {
+  std::string t = f.required_str("table");
+  if (t.empty()) f.fail_key("table", "'table' must not be empty");
+  return t;
+}
+
+std::string required_nonempty(Fields& f, const char* key) {
+  std::string v = f.required_str(key);
+  if (v.empty()) f.fail_key(key, "'" + std::string(key) + "' must not be empty");
+  return v;
+}
+
+// "value" / drop_value = true: a change to an optional text (nullopt inside = remove).
+std::optional<std::optional<std::string>> read_set_or_drop(Fields& f, const char* key,
+                                                           const char* drop_key) {
+  auto value = f.str(key);
+  bool drop = f.boolean(drop_key).value_or(false);
+  if (value && drop)
+    f.fail_key(drop_key, "give either '" + std::string(key) + "' or '" + drop_key + "', not both");
+  if (value) return std::optional<std::string>(*value);
+  if (drop) return std::optional<std::string>();
+  return std::nullopt;
+}
+
+Table read_table_def(Fields& f, const toml::table& def, const std::string& schema,
+                     const std::string& name, const std::string& context) {
+  Fields e(def, f.path(), context);
+  Table t;
+  t.schema = schema;
+  t.name = name;
+  io::read_table_body(e, t);
+  e.finish();
+  return t;
+}
+
+Operation read_op(Fields& f, const std::string& kind) {
+  auto existing_fields = [&](const toml::table& t) {
+    return Fields(t, f.path(), f.context() + ", existing");
+  };
+  if (kind == "sql") {
+    ExecuteSql op;
+    auto sql = f.str("sql");
+    op.sql = sql.value_or("");
+    for (const char* dialect : {"sqlite", "postgresql"})
+      if (auto s = f.str(dialect)) op.per_dialect[dialect] = *s;
+    op.transaction = f.boolean("transaction").value_or(true);
+    if (!sql && op.per_dialect.empty())
+      f.fail(nullptr, "missing key 'sql' (or per-dialect 'sqlite' / 'postgresql')");
+    return op;
+  }
+  std::string schema = f.str("schema").value_or("");
+  std::string table = required_table(f);
+  if (kind == "create_table") {
+    CreateTable op;
+    op.table.schema = schema;
+    op.table.name = table;
+    io::read_table_body(f, op.table);
+    return op;
+  }
+  if (kind == "drop_table") {
+    DropTable op{schema, table, std::nullopt};
+    if (const toml::table* ex = f.table("existing"))
+      op.existing = read_table_def(f, *ex, schema, table, f.context() + ", existing");
+    return op;
+  }
+  if (kind == "rename_table") return RenameTable{schema, table, required_nonempty(f, "new_name")};
+  if (kind == "add_column") {
+    const toml::node* col = f.get("column");
+    if (!col) f.fail(nullptr, "missing key 'column'");
+    return AddColumn{schema, table, io::read_column(*col, f.path(), f.context(), 0, nullptr)};
+  }
+  if (kind == "drop_column") {
+    DropColumn op{schema, table, required_nonempty(f, "column"), std::nullopt};
+    if (const toml::node* ex = f.get("existing")) {
+      op.existing = io::read_column(*ex, f.path(), f.context() + ", existing", 0, nullptr);
+      if (op.existing->name != op.column)
+        f.fail(ex, "existing column is named " + quoted(op.existing->name) + ", not " +
+                       quoted(op.column));
+    }
+    return op;
+  }
+  if (kind == "alter_column") {
+    AlterColumn op;
+    op.schema = schema;
+    op.table = table;
+    op.column = required_nonempty(f, "column");
+    op.new_type = f.str("type");
+    op.new_nullable = f.boolean("nullable");
+    op.new_default = read_set_or_drop(f, "default", "drop_default");
+    op.new_name = f.str("new_name");
+    op.new_comment = read_set_or_drop(f, "comment", "drop_comment");
+    op.existing_type = f.str("existing_type");
+    op.existing_nullable = f.boolean("existing_nullable");
+    op.existing_default = read_set_or_drop(f, "existing_default", "existing_no_default");
+    op.existing_comment = read_set_or_drop(f, "existing_comment", "existing_no_comment");
+    if (!op.new_type && !op.new_nullable && !op.new_default && !op.new_name && !op.new_comment)
+      f.fail(nullptr, "alter_column changes nothing: give at least one of type, nullable, "
+                      "default, drop_default, new_name, comment, drop_comment");
+    if (op.new_type && util::trim(*op.new_type).empty()) f.fail_key("type", "'type' must not be empty");
+    if (op.new_name && op.new_name->empty()) f.fail_key("new_name", "'new_name' must not be empty");
+    return op;
+  }
+  if (kind == "create_index") return CreateIndex{schema, table, io::read_index(f)};
+  if (kind == "drop_index") {
+    DropIndex op{schema, table, required_nonempty(f, "name"), std::nullopt};
+    if (const toml::table* ex = f.table("existing")) {
+      Fields e = existing_fields(*ex);
+      Index ix = io::read_index(e);
+      e.finish();
+      if (ix.name.empty()) ix.name = op.name;
+      op.existing = ix;
+    }
+    return op;
+  }
+  if (kind == "rename_index")
+    return RenameIndex{schema, table, required_nonempty(f, "name"), required_nonempty(f, "new_name")};
+  if (kind == "create_primary_key") return CreatePrimaryKey{schema, table, io::read_primary_key(f)};
+  if (kind == "create_unique_constraint")
+    return CreateUniqueConstraint{schema, table, io::read_unique(f)};
+  if (kind == "create_foreign_key") return CreateForeignKey{schema, table, io::read_foreign_key(f)};
+  if (kind == "create_check_constraint")
+    return CreateCheckConstraint{schema, table, io::read_check(f)};
+  if (kind == "drop_constraint") {
+    DropConstraint op;
+    op.schema = schema;
+    op.table = table;
+    op.name = f.str("name").value_or("");
+    const toml::node* type_node = f.get("type");
+    std::string type = f.required_str("type");
+    if (type == "primary" || type == "primary_key") op.kind = ConstraintKind::primary_key;
+    else if (type == "unique") op.kind = ConstraintKind::unique;
+    else if (type == "foreign_key" || type == "foreignkey") op.kind = ConstraintKind::foreign_key;
+    else if (type == "check") op.kind = ConstraintKind::check;
+    else
+      f.fail(type_node, "'type' is '" + type +
+                            "'; expected \"primary\", \"unique\", \"foreign_key\" or \"check\"");
+    if (const toml::table* ex = f.table("existing")) {
+      Fields e = existing_fields(*ex);
+      switch (op.kind) {
+        case ConstraintKind::primary_key: {
+          PrimaryKey pk = io::read_primary_key(e);
+          if (pk.name.empty()) pk.name = op.name;
+          op.existing = pk;
+          break;
+        }
+        case ConstraintKind::unique: {
+          UniqueConstraint uq = io::read_unique(e);
+          if (uq.name.empty()) uq.name = op.name;
+          op.existing = uq;
+          break;
+        }
+        case ConstraintKind::foreign_key: {
+          ForeignKey fk = io::read_foreign_key(e);
+          if (fk.name.empty()) fk.name = op.name;
+          op.existing = fk;
+          break;
+        }
+        case ConstraintKind::check: {
+          CheckConstraint ck = io::read_check(e);
+          if (ck.name.empty()) ck.name = op.name;
+          op.existing = ck;
+          break;
+        }
+      }
+      e.finish();
+    } else if (op.name.empty() && op.kind != ConstraintKind::primary_key) {
+      f.fail(nullptr, "an unnamed constraint needs 'existing' (its definition) to be found");
+    }
+    return op;
+  }
+  if (kind == "alter_table_comment") {
+    AlterTableComment op;
+    op.schema = schema;
+    op.table = table;
+    auto change = read_set_or_drop(f, "comment", "drop_comment");
+    if (!change) f.fail(nullptr, "missing key 'comment' (or drop_comment = true)");
+    op.comment = *change;
+    op.existing_comment = read_set_or_drop(f, "existing_comment", "existing_no_comment");
+    return op;
+  }
+  // Unreachable: the caller checked the name.
+  f.fail(nullptr, "unknown op '" + kind + "'");
+}
+
+const char* const kOpNames[] = {
+    "create_table",       "drop_table",        "rename_table",
+    "add_column",         "drop_column",       "alter_column",
+    "create_index",       "drop_index",        "rename_index",
+    "create_primary_key", "create_unique_constraint", "create_foreign_key",
+    "create_check_constraint", "drop_constraint", "alter_table_comment",
+    "sql"};
+// kOpNames follows the order of the Operation variant.
+static_assert(std::variant_size_v<Operation> == std::size(kOpNames));
+
+std::vector<Operation> read_ops(Fields& top, const char* key) {
+  std::vector<Operation> ops;
+  const toml::node* n = top.get(key);
+  if (!n) return ops;
+  if (!n->is_array())
+    top.fail(n, "'" + std::string(key) + "' must be an array of op tables ([[" + key +
+                    "]]), not " + io::a_type(*n));
+  size_t i = 0;
+  for (const toml::node& item : *n->as_array()) {
+    ++i;
+    std::string ctx = std::string(key) + " op " + std::to_string(i);
+    if (!item.is_table())
+      io::fail_at(top.path(), item.source(), ctx + ": must be a table, not " + io::a_type(item));
+    Fields f(*item.as_table(), top.path(), ctx);
+    std::string kind = f.required_str("op");
+    bool known = false;
+    for (const char* name : kOpNames) known = known || kind == name;
+    if (!known)
+      f.fail_key("op", "unknown op '" + kind + "' (known: " +
+                           util::join(std::vector<std::string>(std::begin(kOpNames), std::end(kOpNames)), ", ") +
+                           ")");
+    f.set_context(ctx + " (" + kind + ")");
+    ops.push_back(read_op(f, kind));
+    f.finish();
+  }
+  return ops;
+}
+
+// ---- ops: writing --------------------------------------------------------------------
+
+using Lines = io::KeyValues;
+
+void put(Lines& l, const char* key, const std::string& value) { l.emplace_back(key, io::quote(value)); }
+
+void put_target(Lines& l, const std::string& schema, const std::string& table) {
+  if (!schema.empty()) put(l, "schema", schema);
+  put(l, "table", table);
+}
+
+void append(Lines& l, const io::KeyValues& kv) { l.insert(l.end(), kv.begin(), kv.end()); }
+
+// Writes a changed-or-dropped text as `key = "..."` or `drop_key = true`.
+void put_change(Lines& l, const char* key, const char* drop_key,
+                const std::optional<std::optional<std::string>>& v) {
+  if (!v) return;
+  if (*v) put(l, key, **v);
+  else l.emplace_back(drop_key, "true");
+}
+
+std::string qualified(const std::string& schema, const std::string& table) {
+  return schema.empty() ? table : schema + "." + table;
+}
+
+// Writes one op block: comments, the [[section]] header, its keys, and a sub-table
+// for a dropped table's definition.
+void write_op(std::string& out, const char* section, const Operation& op,
+              const std::string& note) {
+  Lines l;
+  l.emplace_back("op", io::quote(kOpNames[op.index()]));
+  std::string body;          // extra text after the keys (create_table body, existing table)
+  std::string warning;
+  if (auto* o = std::get_if<CreateTable>(&op)) {
+    put_target(l, o->table.schema, o->table.name);
+    io::write_table_body(body, o->table);
+  } else if (auto* o = std::get_if<DropTable>(&op)) {
+    put_target(l, o->schema, o->table);
+    if (o->existing) {
+      body += "[" + std::string(section) + ".existing]\n";
+      io::write_table_body(body, *o->existing);
+    }
+    warning = "drops table " + qualified(o->schema, o->table) + " and all its rows";
+  } else if (auto* o = std::get_if<RenameTable>(&op)) {
+    put_target(l, o->schema, o->table);
+    put(l, "new_name", o->new_name);
+  } else if (auto* o = std::get_if<AddColumn>(&op)) {
+    put_target(l, o->schema, o->table);
+    l.emplace_back("column", io::inline_table(io::column_kv(o->column, nullptr)));
+  } else if (auto* o = std::get_if<DropColumn>(&op)) {
+    put_target(l, o->schema, o->table);
+    put(l, "column", o->column);
+    if (o->existing) l.emplace_back("existing", io::inline_table(io::column_kv(*o->existing, nullptr)));
+    warning = "drops column " + qualified(o->schema, o->table) + "." + o->column + " and its data";
+  } else if (auto* o = std::get_if<AlterColumn>(&op)) {
+    put_target(l, o->schema, o->table);
+    put(l, "column", o->column);
+    if (o->new_type) put(l, "type", *o->new_type);
+    if (o->new_nullable) l.emplace_back("nullable", *o->new_nullable ? "true" : "false");
+    put_change(l, "default", "drop_default", o->new_default);
+    if (o->new_name) put(l, "new_name", *o->new_name);
+    put_change(l, "comment", "drop_comment", o->new_comment);
+    if (o->existing_type) put(l, "existing_type", *o->existing_type);
+    if (o->existing_nullable) l.emplace_back("existing_nullable", *o->existing_nullable ? "true" : "false");
+    put_change(l, "existing_default", "existing_no_default", o->existing_default);
+    put_change(l, "existing_comment", "existing_no_comment", o->existing_comment);
+    std::string col = qualified(o->schema, o->table) + "." + o->column;
+    if (o->new_type)
+      warning = "changes the type of " + col + (o->existing_type ? " from " + *o->existing_type : "") +
+                " to " + *o->new_type + "; values that do not convert are lost or fail";
+    else if (o->new_nullable && !*o->new_nullable)
+      warning = "makes " + col + " NOT NULL; fails while NULL values remain";
+  } else if (auto* o = std::get_if<CreateIndex>(&op)) {
+    put_target(l, o->schema, o->table);
+    append(l, io::index_kv(o->index));
+  } else if (auto* o = std::get_if<DropIndex>(&op)) {
+    put_target(l, o->schema, o->table);
+    put(l, "name", o->name);
+    if (o->existing) {
+      Index ix = *o->existing;
+      if (ix.name == o->name) ix.name.clear();
+      l.emplace_back("existing", io::inline_table(io::index_kv(ix)));
+    }
+    warning = "drops index " + o->name + " on " + qualified(o->schema, o->table);
+  } else if (auto* o = std::get_if<RenameIndex>(&op)) {
+    put_target(l, o->schema, o->table);
+    put(l, "name", o->name);
+    put(l, "new_name", o->new_name);
+  } else if (auto* o = std::get_if<CreatePrimaryKey>(&op)) {
+    put_target(l, o->schema, o->table);
+    append(l, io::primary_key_kv(o->primary_key));
+  } else if (auto* o = std::get_if<CreateUniqueConstraint>(&op)) {
+    put_target(l, o->schema, o->table);
+    append(l, io::unique_kv(o->constraint));
+  } else if (auto* o = std::get_if<CreateForeignKey>(&op)) {
+    put_target(l, o->schema, o->table);
+    append(l, io::foreign_key_kv(o->constraint));
+  } else if (auto* o = std::get_if<CreateCheckConstraint>(&op)) {
+    put_target(l, o->schema, o->table);
+    append(l, io::check_kv(o->constraint));
+  } else if (auto* o = std::get_if<DropConstraint>(&op)) {
+    put_target(l, o->schema, o->table);
+    if (!o->name.empty()) put(l, "name", o->name);
+    const char* type = "unique";
+    switch (o->kind) {
+      case ConstraintKind::primary_key: type = "primary"; break;
+      case ConstraintKind::unique: type = "unique"; break;
+      case ConstraintKind::foreign_key: type = "foreign_key"; break;
+      case ConstraintKind::check: type = "check"; break;
+    }
+    put(l, "type", type);
+    // The definition's name is left out when it is the op's name (the reader fills it in).
+    auto strip = [&](auto def) {
+      if (def.name == o->name) def.name.clear();
+      return def;
+    };
+    if (auto* pk = std::get_if<PrimaryKey>(&o->existing))
+      l.emplace_back("existing", io::inline_table(io::primary_key_kv(strip(*pk))));
+    else if (auto* uq = std::get_if<UniqueConstraint>(&o->existing))
+      l.emplace_back("existing", io::inline_table(io::unique_kv(strip(*uq))));
+    else if (auto* fk = std::get_if<ForeignKey>(&o->existing))
+      l.emplace_back("existing", io::inline_table(io::foreign_key_kv(strip(*fk))));
+    else if (auto* ck = std::get_if<CheckConstraint>(&o->existing))
+      l.emplace_back("existing", io::inline_table(io::check_kv(strip(*ck))));
+    warning = "drops constraint " + (o->name.empty() ? std::string("(unnamed ") + type + ")" : o->name) +
+              " on " + qualified(o->schema, o->table);
+  } else if (auto* o = std::get_if<AlterTableComment>(&op)) {
+    put_target(l, o->schema, o->table);
+    put_change(l, "comment", "drop_comment", std::optional<std::optional<std::string>>(o->comment));
+    put_change(l, "existing_comment", "existing_no_comment", o->existing_comment);
+  } else if (auto* o = std::get_if<ExecuteSql>(&op)) {
+    if (!o->sql.empty() || o->per_dialect.empty()) l.emplace_back("sql", io::quote_sql(o->sql));
+    for (const auto& [dialect, sql] : o->per_dialect) l.emplace_back(io::key_text(dialect), io::quote_sql(sql));
+    if (!o->transaction) l.emplace_back("transaction", "false");
+  }
+
+  if (!note.empty())
+    for (const auto& line : util::split(note, '\n')) out += "# NOTE: " + line + "\n";
+  if (is_destructive(op))
+    out += "# DESTRUCTIVE: " + (warning.empty() ? describe(op) : warning) + "\n";
+  out += "[[" + std::string(section) + "]]\n";
+  for (const auto& [k, v] : l) out += k + " = " + v + "\n";
+  if (!body.empty()) {
+    if (body[0] == '[') out += "\n";
+    out += body;
+  }
+}
+
+}  // namespace
+
+bool is_valid_revision_id(const std::string& id) {
+  if (id.empty()) return false;
+  for (char ch : id)
+    if (std::isspace(static_cast<unsigned char>(ch)) || ch == '@' || ch == '-' || ch == '+' ||
+        ch == ':' || static_cast<unsigned char>(ch) < 0x20)
+      return false;
+  return true;
+}
+
+MigrationFile parse_migration_file(const std::string& text, const std::string& path) {
+  toml::table root = io::parse_toml(text, path);
+  Fields top(root, path, "");
+  MigrationFile file;
+  read_header(top, file.revision, file.create_date);
+  file.revision.path = path;
+  file.upgrade = read_ops(top, "upgrade");
+  file.downgrade = read_ops(top, "downgrade");
+  top.finish();
+  return file;
+}
+
+MigrationFile read_migration_file(const std::string& path) {
+  return parse_migration_file(util::read_file(path), path);
+}
+
+Revision read_migration_header(const std::string& path) {
+  std::string text = util::read_file(path);
+  // Every header key precedes the first table header ([[upgrade]]), so the text before
+  // the first line that starts with '[' holds the whole header and keeps its line
+  // numbers. A cut that lands inside a multi-line string or array fails to parse; the
+  // whole file is then parsed instead, which gives the right answer or the right error.
+  size_t cut = text.size();
+  for (size_t pos = 0; pos < text.size();) {
+    size_t i = pos;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    if (i < text.size() && text[i] == '[') {
+      cut = pos;
+      break;
+    }
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+  if (cut < text.size()) {
+    std::optional<toml::table> root;
+    try {
+      root = toml::parse(std::string_view(text).substr(0, cut), std::string_view{path});
+    } catch (const toml::parse_error&) {
+      return parse_migration_file(text, path).revision;
+    }
+    Fields top(*root, path, "");
+    Revision rev;
+    std::string create_date;
+    read_header(top, rev, create_date);
+    top.allow("upgrade");
+    top.allow("downgrade");
+    top.finish();
+    rev.path = path;
+    return rev;
+  }
+  return parse_migration_file(text, path).revision;
+}
+
+std::string write_migration_file(const MigrationFile& file,
+                                 const std::vector<std::string>* upgrade_notes) {
+  const Revision& rev = file.revision;
+  std::string out;
+  std::string title = rev.message.substr(0, rev.message.find('\n'));
+  out += "# " + (title.empty() ? "revision " + rev.id : title) + "\n";
+  out += "revision = " + io::quote(rev.id) + "\n";
+  if (rev.down_revisions.size() == 1)
+    out += "down_revision = " + io::quote(rev.down_revisions[0]) + "\n";
+  else if (!rev.down_revisions.empty())
+    out += "down_revision = " + io::string_array(rev.down_revisions) + "\n";
+  if (!rev.branch_labels.empty()) out += "branch_labels = " + io::string_array(rev.branch_labels) + "\n";
+  if (!rev.depends_on.empty()) out += "depends_on = " + io::string_array(rev.depends_on) + "\n";
+  out += "message = " + io::quote(rev.message) + "\n";
+  if (!file.create_date.empty()) {
+    // Written bare when it is a TOML date-time that reads back to the same text.
+    bool bare = false;
+    try {
+      toml::table t = toml::parse("d = " + file.create_date, std::string_view{"create_date"});
+      const toml::node* d = t.get("d");
+      bare = d && (d->is_date_time() || d->is_date()) && date_text(*d) == file.create_date;
+    } catch (const toml::parse_error&) {
+    }
+    out += "create_date = " + (bare ? file.create_date : io::quote(file.create_date)) + "\n";
+  }
+  if (file.upgrade.empty()) out += "upgrade = []\n";
+  if (file.downgrade.empty()) out += "downgrade = []\n";
+  for (size_t i = 0; i < file.upgrade.size(); ++i) {
+    out += "\n";
+    std::string note;
+    if (upgrade_notes && i < upgrade_notes->size()) note = (*upgrade_notes)[i];
+    write_op(out, "upgrade", file.upgrade[i], note);
+  }
+  for (const auto& op : file.downgrade) {
+    out += "\n";
+    write_op(out, "downgrade", op, "");
+  }
+  return out;
+}
+
+}  // namespace migrate
