@@ -1,0 +1,34 @@
+// The version table: one row per current head (DESIGN.md §7), as Alembic's alembic_version.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <migrate/dialect/connection.hpp>
+#include <migrate/script/revision_graph.hpp>
+
+namespace migrate {
+
+class VersionTable {
+ public:
+  VersionTable(const Dialect& dialect, std::string name) : dialect_(dialect), name_(std::move(name)) {}
+
+  const std::string& name() const { return name_; }
+  /// CREATE TABLE statement (IF NOT EXISTS online; plain offline, as Alembic prints it).
+  Statement create_statement(bool if_not_exists) const;
+  /// The rows, or empty when the table is absent. Never creates it.
+  std::vector<std::string> read(Connection& conn) const;
+  /// Creates the table when absent.
+  void ensure(Connection& conn) const;
+  /// Applies changes online: every UPDATE and DELETE must hit exactly one row, else
+  /// DatabaseError ("expected to match one row when updating 'a' to 'b' in ...; 0 found").
+  void apply(Connection& conn, const std::vector<VersionChange>& changes) const;
+  /// The statements for changes with literal values (offline --sql).
+  std::vector<std::string> offline_sql(const std::vector<VersionChange>& changes) const;
+
+ private:
+  const Dialect& dialect_;
+  std::string name_;
+};
+
+}  // namespace migrate

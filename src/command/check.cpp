@@ -1,0 +1,202 @@
+// check, diff, inspect: comparing and printing schemas.
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <migrate/command.hpp>
+#include <migrate/error.hpp>
+#include <migrate/io/models_file.hpp>
+
+#include "command/environment.hpp"
+#include "util/strings.hpp"
+
+namespace migrate {
+
+namespace {
+
+nlohmann::json ops_json(const Diff& diff) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (size_t i = 0; i < diff.upgrade.size(); ++i) {
+    nlohmann::json o{{"op", op_name(diff.upgrade[i])}, {"description", describe(diff.upgrade[i])}};
+    if (!diff.notes[i].empty()) o["note"] = diff.notes[i];
+    arr.push_back(std::move(o));
+  }
+  return arr;
+}
+
+nlohmann::json unsupported_json(const MetaData& live) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& u : live.unsupported) arr.push_back({{"kind", u.kind}, {"name", u.name}, {"table", u.table}});
+  return arr;
+}
+
+void report_unsupported(const MetaData& live, const Output& out) {
+  for (const auto& u : live.unsupported)
+    out.info(fmt::format("warning: {} '{}'{} is not managed by migrate (left as it is)", u.kind, u.name,
+                         u.table.empty() ? "" : " on table '" + u.table + "'"));
+}
+
+}  // namespace
+
+bool cmd_check(const GlobalOptions& g, const Output& out) {
+  Environment env(g);
+  const RevisionGraph& graph = env.scripts().graph();
+  auto conn = env.connect();
+  auto rows = env.version_table().read(*conn);
+  std::vector<std::string> heads = graph.real_heads();
+  std::vector<std::string> behind;
+  for (const auto& h : heads)
+    if (!graph.is_applied(h, rows)) behind.push_back(h);
+  if (!behind.empty()) {
+    std::string msg = fmt::format("Target database is not up to date: at {}, heads not applied: {}",
+                                  rows.empty() ? std::string("base") : util::join(graph.current_heads(rows), ", "),
+                                  util::join(behind, ", "));
+    if (g.format == "json")
+      out.out(nlohmann::json{{"ok", false}, {"up_to_date", false}, {"message", msg}, {"differences", nlohmann::json::array()}}
+                  .dump(2));
+    else
+      out.out(msg);
+    return false;
+  }
+  MetaData declared = env.load_models();
+  MetaData live;
+  Diff diff = compare_with_database(env, *conn, declared, &live);
+  if (g.format == "json") {
+    out.out(nlohmann::json{{"ok", diff.empty()},
+                           {"up_to_date", true},
+                           {"differences", ops_json(diff)},
+                           {"unsupported", unsupported_json(live)}}
+                .dump(2));
+    return diff.empty();
+  }
+  report_unsupported(live, out);
+  if (diff.empty()) {
+    out.out("No differences: the database matches the models.");
+    return true;
+  }
+  out.out(fmt::format("{} difference{} between the models and the database:", diff.upgrade.size(),
+                      diff.upgrade.size() == 1 ? "" : "s"));
+  for (size_t i = 0; i < diff.upgrade.size(); ++i) {
+    out.out("  - " + describe(diff.upgrade[i]));
+    if (!diff.notes[i].empty()) out.out("    note: " + diff.notes[i]);
+  }
+  out.out("Run `migrate revision --autogenerate -m \"...\"` to write a migration for them.");
+  return false;
+}
+
+bool cmd_diff(const GlobalOptions& g, bool sql, const Output& out) {
+  Environment env(g);
+  auto conn = env.connect();
+  MetaData declared = env.load_models();
+  MetaData live;
+  Diff diff = compare_with_database(env, *conn, declared, &live);
+  if (g.format == "json") {
+    out.out(nlohmann::json{{"differences", ops_json(diff)}, {"unsupported", unsupported_json(live)}}.dump(2));
+    return diff.empty();
+  }
+  report_unsupported(live, out);
+  if (!sql) {
+    for (size_t i = 0; i < diff.upgrade.size(); ++i) {
+      out.out(describe(diff.upgrade[i]));
+      if (!diff.notes[i].empty()) out.out("  note: " + diff.notes[i]);
+    }
+    return diff.empty();
+  }
+  RenderContext ctx;
+  MetaData state = live;
+  ctx.current_table = [&state](const std::string& schema, const std::string& table) -> std::optional<Table> {
+    const Table* t = state.find_table(schema.empty() ? table : schema + "." + table);
+    if (!t) return std::nullopt;
+    return *t;
+  };
+  ctx.dependent_objects_sql = [&conn](const std::string& schema, const std::string& table) {
+    return conn->dependent_objects_sql(schema, table);
+  };
+  for (const auto& op : diff.upgrade) {
+    out.out("-- " + describe(op));
+    for (const auto& s : conn->dialect().render(op, ctx)) out.out(util::trim(s.sql) + ";\n");
+    apply_op(state, op);
+  }
+  return diff.empty();
+}
+
+namespace {
+
+std::string mermaid(const MetaData& md) {
+  std::string s = "erDiagram\n";
+  for (const auto& t : md.tables()) {
+    s += "  " + t.name + " {\n";
+    for (const auto& c : t.columns) {
+      std::string type = c.type;
+      std::replace(type.begin(), type.end(), ' ', '_');
+      std::replace(type.begin(), type.end(), ',', '_');
+      type.erase(std::remove_if(type.begin(), type.end(), [](char ch) { return ch == '(' || ch == ')'; }), type.end());
+      bool pk = std::find(t.primary_key.columns.begin(), t.primary_key.columns.end(), c.name) != t.primary_key.columns.end();
+      bool fk = std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const ForeignKey& f) {
+        return std::find(f.columns.begin(), f.columns.end(), c.name) != f.columns.end();
+      });
+      s += "    " + type + " " + c.name + (pk ? " PK" : fk ? " FK" : "") + "\n";
+    }
+    s += "  }\n";
+  }
+  for (const auto& t : md.tables())
+    for (const auto& f : t.foreign_keys)
+      s += "  " + f.ref_table + " ||--o{ " + t.name + " : \"" + util::join(f.columns, ", ") + "\"\n";
+  return s;
+}
+
+nlohmann::json table_json(const Table& t) {
+  nlohmann::json cols = nlohmann::json::array();
+  for (const auto& c : t.columns) {
+    nlohmann::json j{{"name", c.name}, {"type", c.type}, {"nullable", c.nullable}};
+    if (c.default_) j["default"] = *c.default_;
+    if (c.comment) j["comment"] = *c.comment;
+    cols.push_back(j);
+  }
+  nlohmann::json fks = nlohmann::json::array();
+  for (const auto& f : t.foreign_keys)
+    fks.push_back({{"name", f.name}, {"columns", f.columns}, {"ref_table", f.ref_table}, {"ref_columns", f.ref_columns},
+                   {"on_delete", f.on_delete}, {"on_update", f.on_update}});
+  nlohmann::json idx = nlohmann::json::array();
+  for (const auto& i : t.indexes) {
+    nlohmann::json j{{"name", i.name}, {"columns", i.columns}, {"unique", i.unique}};
+    if (i.where) j["where"] = *i.where;
+    idx.push_back(j);
+  }
+  nlohmann::json uq = nlohmann::json::array();
+  for (const auto& u : t.uniques) uq.push_back({{"name", u.name}, {"columns", u.columns}});
+  nlohmann::json ck = nlohmann::json::array();
+  for (const auto& c : t.checks) ck.push_back({{"name", c.name}, {"sql", c.sql}});
+  nlohmann::json j{{"name", t.name}, {"columns", cols}, {"primary_key", t.primary_key.columns},
+                   {"foreign_keys", fks}, {"indexes", idx}, {"unique", uq}, {"checks", ck}};
+  if (!t.schema.empty()) j["schema"] = t.schema;
+  if (t.comment) j["comment"] = *t.comment;
+  return j;
+}
+
+}  // namespace
+
+void cmd_inspect(const GlobalOptions& g, const std::string& format, const Output& out) {
+  Environment env(g);
+  auto conn = env.connect();
+  MetaData live = conn->reflect(env.reflect_options());
+  std::string f = format.empty() ? (g.format == "json" ? "json" : "toml") : format;
+  if (f == "toml") {
+    out.out(write_models_toml(live));
+  } else if (f == "sql") {
+    for (size_t idx : dependency_order(live))
+      for (const auto& s : conn->dialect().render_create_table(live.tables()[idx])) out.out(util::trim(s.sql) + ";\n");
+  } else if (f == "mermaid") {
+    out.out(mermaid(live));
+  } else if (f == "json") {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& t : live.tables()) arr.push_back(table_json(t));
+    out.out(nlohmann::json{{"tables", arr}}.dump(2));
+  } else {
+    throw InputError(fmt::format("unknown inspect format '{}': use toml, sql, mermaid or json", f));
+  }
+  report_unsupported(live, out);
+}
+
+}  // namespace migrate

@@ -1,0 +1,11 @@
+# Generates a C++ source holding the files of migrations_template/ (run at build time).
+set(out "// Generated from migrations_template/ by embed_template.cmake. Do not edit.\n")
+string(APPEND out "#include \"command/template_data.hpp\"\n\nnamespace migrate {\n\n")
+string(APPEND out "const std::vector<TemplateFile>& template_files() {\n  static const std::vector<TemplateFile> files = {\n")
+string(REPLACE "," ";" FILES "${FILES}")
+foreach(f ${FILES})
+  file(READ ${TEMPLATE_DIR}/${f} content)
+  string(APPEND out "    {\"${f}\", R\"MIGRATE_TEMPLATE(${content})MIGRATE_TEMPLATE\"},\n")
+endforeach()
+string(APPEND out "  };\n  return files;\n}\n\n}  // namespace migrate\n")
+file(WRITE ${OUTPUT} "${out}")

@@ -1,0 +1,396 @@
+#include <migrate/diff/compare.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "util/strings.hpp"
+
+namespace migrate {
+
+namespace {
+
+std::string join_cols(const std::vector<std::string>& cols) { return util::join(cols, ","); }
+
+/// Compares one table pair and appends its ops in Alembic's per-table order.
+class TableComparer {
+ public:
+  TableComparer(const Table& live, const Table& declared, const Dialect& dialect,
+                const CompareOptions& options, Diff& diff)
+      : live_(live), decl_(declared), dialect_(dialect), options_(options), diff_(diff) {}
+
+  void run() {
+    columns();
+    primary_key();
+    uniques();
+    foreign_keys();
+    checks();
+    indexes();
+    comment();
+    flush();
+  }
+
+ private:
+  void add(std::vector<Operation>& bucket, Operation op, bool expression = false,
+           std::string note = {}) {
+    bucket.push_back(std::move(op));
+    notes_for_[&bucket].push_back(std::move(note));
+    if (expression) expression_ = true;
+  }
+
+  std::string canon_default(const std::optional<std::string>& d, const std::string& type) const {
+    return d ? dialect_.canonical_default(*d, type) : std::string("\x01none");
+  }
+
+  void columns() {
+    std::unordered_set<std::string> matched_live;
+    std::vector<const Column*> added;
+    for (const auto& dc : decl_.columns) {
+      const Column* lc = live_.find_column(dc.name);
+      std::optional<std::string> rename_from;
+      if (!lc && dc.renamed_from) {
+        lc = live_.find_column(*dc.renamed_from);
+        if (lc && !decl_.find_column(*dc.renamed_from)) rename_from = *dc.renamed_from;
+        else lc = nullptr;
+      }
+      if (!lc) {
+        added.push_back(&dc);
+        continue;
+      }
+      matched_live.insert(lc->name);
+      AlterColumn alter;
+      alter.schema = decl_.schema;
+      alter.table = decl_.name;
+      alter.column = lc->name;
+      bool changed = false;
+      bool expr = false;
+      if (rename_from) {
+        alter.new_name = dc.name;
+        changed = true;
+      }
+      if (options_.compare_types && dialect_.canonical_type(lc->type) != dialect_.canonical_type(dc.type)) {
+        alter.new_type = dc.type;
+        changed = true;
+      }
+      if (lc->nullable != dc.nullable && !lc->identity) {
+        alter.new_nullable = dc.nullable;
+        changed = true;
+      }
+      // Generated and identity columns have no server default to compare.
+      if (options_.compare_server_defaults && !dc.generated && !dc.identity && !lc->identity &&
+          canon_default(lc->default_, lc->type) != canon_default(dc.default_, dc.type)) {
+        alter.new_default = dc.default_;
+        changed = true;
+        expr = true;
+      }
+      if (dialect_.capabilities().comments && lc->comment != dc.comment) {
+        alter.new_comment = dc.comment;
+        alter.existing_comment = lc->comment;
+        changed = true;
+      }
+      if (changed) {
+        alter.existing_type = lc->type;
+        alter.existing_nullable = lc->nullable;
+        alter.existing_default = lc->default_;
+        if (!alter.new_comment && dialect_.capabilities().comments) alter.existing_comment = lc->comment;
+        add(alter.new_name && !alter.new_type && !alter.new_nullable && !alter.new_default ? renames_ : alters_,
+            alter, expr);
+      }
+    }
+    std::vector<const Column*> dropped;
+    for (const auto& lc : live_.columns)
+      if (!matched_live.count(lc.name)) dropped.push_back(&lc);
+    // A single same-typed drop+add pair in one table is flagged as a possible rename.
+    std::string hint;
+    if (added.size() == 1 && dropped.size() == 1 &&
+        dialect_.canonical_type(added[0]->type) == dialect_.canonical_type(dropped[0]->type)) {
+      hint = fmt::format(
+          "possible rename of column {}.{} to {}: if so, set renamed_from = \"{}\" on the column "
+          "in the models and regenerate (a drop and an add lose the column's data)",
+          decl_.name, dropped[0]->name, added[0]->name, dropped[0]->name);
+    }
+    for (const Column* c : added) add(adds_, AddColumn{decl_.schema, decl_.name, *c}, c->default_.has_value(), hint);
+    for (const Column* c : dropped) add(drop_columns_, DropColumn{decl_.schema, decl_.name, c->name, *c}, false, hint);
+  }
+
+  void primary_key() {
+    const auto& lp = live_.primary_key;
+    const auto& dp = decl_.primary_key;
+    if (lp.columns == dp.columns) return;
+    if (!lp.empty())
+      add(drop_constraints_, DropConstraint{decl_.schema, decl_.name, lp.name, ConstraintKind::primary_key, lp});
+    if (!dp.empty()) add(create_constraints_, CreatePrimaryKey{decl_.schema, decl_.name, dp});
+  }
+
+  template <class T, class Sig, class Same, class MakeCreate>
+  void match_constraints(const std::vector<T>& live, const std::vector<T>& decl, ConstraintKind kind,
+                         Sig signature, Same same, MakeCreate make_create, bool expression) {
+    std::vector<bool> used(live.size(), false);
+    for (const auto& d : decl) {
+      // By name when the model names it and the database has that name, else by signature.
+      std::optional<size_t> hit;
+      if (!d.name.empty())
+        for (size_t i = 0; i < live.size(); ++i)
+          if (!used[i] && live[i].name == d.name) hit = i;
+      if (!hit && d.renamed_from)
+        for (size_t i = 0; i < live.size(); ++i)
+          if (!used[i] && live[i].name == *d.renamed_from) hit = i;
+      if (!hit)
+        for (size_t i = 0; i < live.size(); ++i)
+          if (!used[i] && signature(live[i]) == signature(d)) {
+            hit = i;
+            break;
+          }
+      if (hit) {
+        used[*hit] = true;
+        if (same(live[*hit], d)) continue;
+        add(drop_constraints_, DropConstraint{decl_.schema, decl_.name, live[*hit].name, kind, live[*hit]}, expression);
+      }
+      add(create_constraints_, make_create(d), expression);
+    }
+    for (size_t i = 0; i < live.size(); ++i)
+      if (!used[i])
+        add(drop_constraints_, DropConstraint{decl_.schema, decl_.name, live[i].name, kind, live[i]}, expression);
+  }
+
+  void uniques() {
+    match_constraints(
+        live_.uniques, decl_.uniques, ConstraintKind::unique,
+        [](const UniqueConstraint& u) { return join_cols(u.columns); },
+        [](const UniqueConstraint& a, const UniqueConstraint& b) { return a.columns == b.columns; },
+        [&](const UniqueConstraint& u) -> Operation { return CreateUniqueConstraint{decl_.schema, decl_.name, u}; },
+        false);
+  }
+
+  std::string fk_target(const ForeignKey& f) const {
+    return f.ref_schema + "." + f.ref_table + "(" + join_cols(f.ref_columns) + ")";
+  }
+
+  void foreign_keys() {
+    match_constraints(
+        live_.foreign_keys, decl_.foreign_keys, ConstraintKind::foreign_key,
+        [&](const ForeignKey& f) { return join_cols(f.columns) + "->" + fk_target(f); },
+        [&](const ForeignKey& a, const ForeignKey& b) {
+          return a.columns == b.columns && fk_target(a) == fk_target(b) && a.on_delete == b.on_delete &&
+                 a.on_update == b.on_update && a.deferrable == b.deferrable &&
+                 a.initially_deferred == b.initially_deferred;
+        },
+        [&](const ForeignKey& f) -> Operation { return CreateForeignKey{decl_.schema, decl_.name, f}; },
+        false);
+  }
+
+  void checks() {
+    match_constraints(
+        live_.checks, decl_.checks, ConstraintKind::check,
+        [&](const CheckConstraint& c) { return dialect_.canonical_expression(c.sql); },
+        [&](const CheckConstraint& a, const CheckConstraint& b) {
+          return dialect_.canonical_expression(a.sql) == dialect_.canonical_expression(b.sql);
+        },
+        [&](const CheckConstraint& c) -> Operation { return CreateCheckConstraint{decl_.schema, decl_.name, c}; },
+        true);
+  }
+
+  std::string index_element(const std::string& e) const {
+    return is_plain_identifier(e) ? e : dialect_.canonical_expression(e);
+  }
+
+  bool same_index(const Index& a, const Index& b) const {
+    if (a.unique != b.unique || a.columns.size() != b.columns.size()) return false;
+    for (size_t i = 0; i < a.columns.size(); ++i)
+      if (index_element(a.columns[i]) != index_element(b.columns[i])) return false;
+    auto method = [](const std::string& m) { return m.empty() ? std::string("btree") : util::to_lower(m); };
+    if (method(a.method) != method(b.method)) return false;
+    auto where = [&](const std::optional<std::string>& w) {
+      return w ? dialect_.canonical_expression(*w) : std::string();
+    };
+    return where(a.where) == where(b.where);
+  }
+
+  void indexes() {
+    std::unordered_map<std::string, const Index*> live_by_name;
+    for (const auto& i : live_.indexes) live_by_name.emplace(i.name, &i);
+    std::unordered_set<std::string> used;
+    for (const auto& d : decl_.indexes) {
+      bool expr = d.where.has_value() ||
+                  std::any_of(d.columns.begin(), d.columns.end(), [](const std::string& c) { return !is_plain_identifier(c); });
+      auto it = live_by_name.find(d.name);
+      if (it == live_by_name.end() && d.renamed_from) {
+        auto old = live_by_name.find(*d.renamed_from);
+        if (old != live_by_name.end() && !used.count(old->first)) {
+          used.insert(old->first);
+          add(renames_, RenameIndex{decl_.schema, decl_.name, old->first, d.name});
+          if (!same_index(*old->second, d)) {
+            Index renamed = *old->second;
+            renamed.name = d.name;
+            add(drop_indexes_, DropIndex{decl_.schema, decl_.name, d.name, renamed}, expr);
+            add(create_indexes_, CreateIndex{decl_.schema, decl_.name, d}, expr);
+          }
+          continue;
+        }
+      }
+      if (it != live_by_name.end()) {
+        used.insert(it->first);
+        if (same_index(*it->second, d)) continue;
+        add(drop_indexes_, DropIndex{decl_.schema, decl_.name, it->first, *it->second}, expr);
+      }
+      add(create_indexes_, CreateIndex{decl_.schema, decl_.name, d}, expr);
+    }
+    for (const auto& l : live_.indexes)
+      if (!used.count(l.name)) {
+        bool expr = l.where.has_value();
+        add(drop_indexes_, DropIndex{decl_.schema, decl_.name, l.name, l}, expr);
+      }
+  }
+
+  void comment() {
+    if (!dialect_.capabilities().comments || live_.comment == decl_.comment) return;
+    add(comments_, AlterTableComment{decl_.schema, decl_.name, decl_.comment, live_.comment});
+  }
+
+  void flush() {
+    // Alembic's per-table order; drops of constraints and indexes come before the
+    // creates that may reuse their names, and dropped columns come last.
+    for (auto* bucket : {&renames_, &adds_, &alters_, &drop_constraints_, &drop_indexes_,
+                         &create_indexes_, &create_constraints_, &comments_, &drop_columns_}) {
+      auto& notes = notes_for_[bucket];
+      for (size_t i = 0; i < bucket->size(); ++i) {
+        diff_.upgrade.push_back(std::move((*bucket)[i]));
+        diff_.notes.push_back(std::move(notes[i]));
+      }
+    }
+    if (expression_) diff_.expression_tables.push_back(decl_.qualified_name());
+  }
+
+  const Table& live_;
+  const Table& decl_;
+  const Dialect& dialect_;
+  const CompareOptions& options_;
+  Diff& diff_;
+  bool expression_ = false;
+  std::vector<Operation> renames_, adds_, alters_, drop_constraints_, drop_indexes_, create_indexes_,
+      create_constraints_, comments_, drop_columns_;
+  std::unordered_map<const std::vector<Operation>*, std::vector<std::string>> notes_for_;
+};
+
+}  // namespace
+
+Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dialect,
+             const CompareOptions& options) {
+  Diff diff;
+  std::unordered_set<std::string> live_matched;
+  std::vector<size_t> created;
+  std::vector<std::pair<const Table*, const Table*>> pairs;  // live, declared
+  // Renames first: the renamed table is then compared as if it had the new name.
+  std::vector<Table> renamed_live;
+  renamed_live.reserve(declared.tables().size());
+  for (size_t i = 0; i < declared.tables().size(); ++i) {
+    const Table& d = declared.tables()[i];
+    const Table* l = live.find_table(d.qualified_name());
+    if (!l && d.renamed_from) {
+      std::string old = d.schema.empty() ? *d.renamed_from : d.schema + "." + *d.renamed_from;
+      const Table* candidate = live.find_table(old);
+      if (candidate && !declared.find_table(old)) {
+        diff.upgrade.push_back(RenameTable{d.schema, candidate->name, d.name});
+        diff.notes.emplace_back();
+        live_matched.insert(old);
+        renamed_live.push_back(*candidate);
+        renamed_live.back().name = d.name;
+        pairs.emplace_back(nullptr, &d);
+        continue;
+      }
+    }
+    if (l) {
+      live_matched.insert(l->qualified_name());
+      pairs.emplace_back(l, &d);
+    } else {
+      created.push_back(i);
+    }
+  }
+  // New tables in dependency order.
+  std::unordered_set<size_t> is_created(created.begin(), created.end());
+  for (size_t idx : dependency_order(declared)) {
+    if (!is_created.count(idx)) continue;
+    const Table& t = declared.tables()[idx];
+    diff.upgrade.push_back(CreateTable{t});
+    diff.notes.emplace_back();
+  }
+  // Changed tables, sorted by name as Alembic does.
+  size_t renamed_i = 0;
+  std::vector<std::pair<const Table*, const Table*>> resolved;
+  for (auto& p : pairs) {
+    if (!p.first) p.first = &renamed_live[renamed_i++];
+    resolved.push_back(p);
+  }
+  std::sort(resolved.begin(), resolved.end(), [](const auto& a, const auto& b) {
+    return a.second->qualified_name() < b.second->qualified_name();
+  });
+  for (const auto& [l, d] : resolved) TableComparer(*l, *d, dialect, options, diff).run();
+  // Dropped tables, dependents first.
+  std::vector<size_t> order = dependency_order(live);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const Table& t = live.tables()[*it];
+    if (live_matched.count(t.qualified_name())) continue;
+    diff.upgrade.push_back(DropTable{t.schema, t.name, t});
+    diff.notes.emplace_back();
+  }
+  return diff;
+}
+
+namespace {
+
+std::string expand_convention(const std::string& pattern, const Table& t,
+                              const std::vector<std::string>& cols, const std::string& referred,
+                              const std::string& constraint_name) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern.compare(i, 2, "%(") == 0) {
+      auto end = pattern.find(")s", i);
+      if (end != std::string::npos) {
+        std::string token = pattern.substr(i + 2, end - i - 2);
+        std::string value;
+        if (token == "table_name") value = t.name;
+        else if (token == "column_0_name") value = cols.empty() ? "" : cols[0];
+        else if (token == "column_0N_name") value = util::join(cols, "");
+        else if (token == "column_0_N_name") value = util::join(cols, "_");
+        else if (token == "referred_table_name") value = referred;
+        else if (token == "constraint_name") value = constraint_name;
+        else value = "%(" + token + ")s";
+        out += value;
+        i = end + 2;
+        continue;
+      }
+    }
+    out += pattern[i++];
+  }
+  return out;
+}
+
+}  // namespace
+
+void apply_naming_convention(MetaData& md, const std::map<std::string, std::string>& convention) {
+  auto get = [&](const char* key) -> const std::string* {
+    auto it = convention.find(key);
+    return it == convention.end() ? nullptr : &it->second;
+  };
+  for (auto& t : md.mutable_tables()) {
+    if (auto* p = get("pk"); p && t.primary_key.name.empty() && !t.primary_key.empty())
+      t.primary_key.name = expand_convention(*p, t, t.primary_key.columns, "", "");
+    if (auto* p = get("uq"))
+      for (auto& u : t.uniques)
+        if (u.name.empty()) u.name = expand_convention(*p, t, u.columns, "", "");
+    if (auto* p = get("fk"))
+      for (auto& f : t.foreign_keys)
+        if (f.name.empty()) f.name = expand_convention(*p, t, f.columns, f.ref_table, "");
+    if (auto* p = get("ix"))
+      for (auto& i : t.indexes)
+        if (i.name.empty()) i.name = expand_convention(*p, t, i.columns, "", "");
+    if (auto* p = get("ck"))
+      for (size_t k = 0; k < t.checks.size(); ++k)
+        if (t.checks[k].name.empty())
+          t.checks[k].name = expand_convention(*p, t, {}, "", std::to_string(k + 1));
+  }
+}
+
+}  // namespace migrate

@@ -1,0 +1,251 @@
+#include <migrate/runtime/runner.hpp>
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include <migrate/error.hpp>
+
+#include "util/strings.hpp"
+
+namespace migrate {
+
+namespace {
+
+const std::vector<Operation>& ops_of(const MigrationFile& file, Direction d) {
+  return d == Direction::up ? file.upgrade : file.downgrade;
+}
+
+std::string step_line(const Step& step, const MigrationFile& file) {
+  return fmt::format("Running {} {} -> {}, {}", step.direction == Direction::up ? "upgrade" : "downgrade",
+                     step.from_text, step.to_text, file.revision.message);
+}
+
+RenderContext online_context(Connection& conn) {
+  RenderContext ctx;
+  ctx.current_table = [&conn](const std::string& schema, const std::string& table) {
+    return conn.reflect_table(schema, table);
+  };
+  ctx.dependent_objects_sql = [&conn](const std::string& schema, const std::string& table) {
+    return conn.dependent_objects_sql(schema, table);
+  };
+  return ctx;
+}
+
+RenderContext offline_context(const MetaData& md) {
+  RenderContext ctx;
+  ctx.current_table = [&md](const std::string& schema, const std::string& table) -> std::optional<Table> {
+    const Table* t = md.find_table(schema.empty() ? table : schema + "." + table);
+    if (!t) return std::nullopt;
+    return *t;
+  };
+  ctx.dependent_objects_sql = [](const std::string&, const std::string&) { return std::vector<std::string>{}; };
+  return ctx;
+}
+
+/// Wraps a database failure so its first line names the migration, the op and the cause.
+[[noreturn]] void rethrow_in_step(const DatabaseError& e, const MigrationFile& file, const Step& step, size_t op_index,
+                                  const Operation* op, const std::string& sql) {
+  std::string where = op ? fmt::format("{} op {} ({})", step.direction == Direction::up ? "upgrade" : "downgrade",
+                                       op_index + 1, describe(*op))
+                         : std::string("version table update");
+  throw DatabaseError(fmt::format("migration {} failed in {}: {}", file.revision.path, where, e.what()),
+                      sql.empty() ? e.sql() : sql, e.sqlstate());
+}
+
+void execute_op(Connection& conn, const Operation& op, const MigrationFile& file, const Step& step, size_t index,
+                const RenderContext& ctx) {
+  std::vector<Statement> stmts;
+  try {
+    stmts = conn.dialect().render(op, ctx);
+  } catch (const UnsupportedError& e) {
+    throw UnsupportedError(fmt::format("migration {}: {} op {} ({}): {}", file.revision.path,
+                                       step.direction == Direction::up ? "upgrade" : "downgrade", index + 1,
+                                       describe(op), e.what()));
+  }
+  for (const auto& s : stmts) {
+    try {
+      if (s.no_transaction && conn.in_transaction()) {
+        // Statements that cannot run in a transaction end the step's transaction early.
+        conn.commit();
+        conn.execute(s);
+        conn.begin();
+      } else {
+        conn.execute(s);
+      }
+    } catch (const DatabaseError& e) {
+      rethrow_in_step(e, file, step, index, &op, s.sql);
+    }
+  }
+}
+
+}  // namespace
+
+void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTable& table,
+               const std::vector<Step>& steps, const RunOptions& options) {
+  const RevisionGraph& graph = scripts.graph();
+  // Read and validate every file of the plan before the first step runs.
+  std::vector<const MigrationFile*> files;
+  files.reserve(steps.size());
+  for (const auto& s : steps) files.push_back(&scripts.load(s.revision));
+
+  RenderContext ctx = online_context(conn);
+  bool outer = options.single_transaction;
+  if (outer) conn.begin();
+  try {
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const Step& step = steps[i];
+      const MigrationFile& file = *files[i];
+      auto start = std::chrono::steady_clock::now();
+      if (!outer) conn.begin();
+      try {
+        // Re-read inside the transaction: another process may have run this step.
+        std::vector<std::string> rows = table.read(conn);
+        bool applied = graph.is_applied(step.revision, rows);
+        if ((step.direction == Direction::up) == applied) {
+          if (!outer) conn.rollback();
+          if (options.progress) options.progress(step_line(step, file) + " ... already done by another process, skipped");
+          continue;
+        }
+        const auto& ops = ops_of(file, step.direction);
+        for (size_t k = 0; k < ops.size(); ++k) execute_op(conn, ops[k], file, step, k, ctx);
+        try {
+          table.apply(conn, graph.version_changes(rows, step));
+        } catch (const DatabaseError& e) {
+          rethrow_in_step(e, file, step, 0, nullptr, "");
+        }
+        if (!outer) conn.commit();
+      } catch (...) {
+        if (!outer && conn.in_transaction()) {
+          try {
+            conn.rollback();
+          } catch (...) {
+          }
+        }
+        throw;
+      }
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+      if (options.progress) options.progress(fmt::format("{} ... {} ms", step_line(step, file), ms));
+    }
+    if (outer) conn.commit();
+  } catch (...) {
+    if (outer && conn.in_transaction()) {
+      try {
+        conn.rollback();
+      } catch (...) {
+      }
+    }
+    throw;
+  }
+}
+
+void run_stamp(Connection& conn, const VersionTable& table, const std::vector<StampStep>& steps) {
+  Transaction tx(conn);
+  for (const auto& s : steps) table.apply(conn, s.changes);
+  tx.commit();
+}
+
+MetaData replay_schema(const ScriptDirectory& scripts, const std::vector<std::string>& rows) {
+  MetaData md;
+  std::vector<std::string> applied;
+  const RevisionGraph& graph = scripts.graph();
+  for (const auto& target : rows) {
+    for (const auto& step : graph.upgrade_steps(applied, target)) {
+      for (const auto& op : scripts.load(step.revision).upgrade) apply_op(md, op);
+      applied = RevisionGraph::apply_changes(applied, graph.version_changes(applied, step));
+    }
+  }
+  return md;
+}
+
+namespace {
+
+void emit(std::string& out, const std::string& sql) {
+  out += util::trim(sql);
+  out += ";\n\n";
+}
+
+}  // namespace
+
+std::string offline_script(const Dialect& dialect, const ScriptDirectory& scripts, const VersionTable& table,
+                           const std::vector<std::string>& start_rows, const std::vector<Step>& steps,
+                           const RunOptions& options) {
+  const RevisionGraph& graph = scripts.graph();
+  std::vector<const MigrationFile*> files;
+  for (const auto& s : steps) files.push_back(&scripts.load(s.revision));
+  MetaData md = replay_schema(scripts, start_rows);
+  RenderContext ctx = offline_context(md);
+  bool transactional = dialect.capabilities().transactional_ddl;
+  bool per_step = options.transaction_per_migration && !options.single_transaction;
+  std::string out;
+  bool open = false;
+  auto begin = [&] {
+    if (transactional && !open) {
+      out += "BEGIN;\n\n";
+      open = true;
+    }
+  };
+  auto commit = [&] {
+    if (transactional && open) {
+      out += "COMMIT;\n\n";
+      open = false;
+    }
+  };
+  begin();
+  if (start_rows.empty()) emit(out, table.create_statement(false).sql);
+  std::vector<std::string> rows = start_rows;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    const MigrationFile& file = *files[i];
+    if (per_step && i > 0) begin();
+    out += fmt::format("-- Running {} {} -> {}\n\n", step.direction == Direction::up ? "upgrade" : "downgrade",
+                       step.from_text, step.to_text);
+    const auto& ops = ops_of(file, step.direction);
+    for (size_t k = 0; k < ops.size(); ++k) {
+      std::vector<Statement> stmts;
+      try {
+        stmts = dialect.render(ops[k], ctx);
+      } catch (const UnsupportedError& e) {
+        throw UnsupportedError(fmt::format("migration {}: op {} ({}): {}", file.revision.path, k + 1,
+                                           describe(ops[k]), e.what()));
+      }
+      for (const auto& s : stmts) {
+        if (s.no_transaction && open) {
+          commit();
+          emit(out, s.sql);
+          begin();
+        } else {
+          emit(out, s.sql);
+        }
+      }
+      try {
+        apply_op(md, ops[k]);
+      } catch (const InputError&) {
+        // The replayed schema is best effort (raw SQL may have changed things we cannot see).
+      }
+    }
+    auto changes = graph.version_changes(rows, step);
+    for (const auto& sql : table.offline_sql(changes)) emit(out, sql);
+    rows = RevisionGraph::apply_changes(rows, changes);
+    if (per_step) commit();
+  }
+  commit();
+  return out;
+}
+
+std::string offline_stamp_script(const Dialect& dialect, const VersionTable& table, bool start_from_base,
+                                 const std::vector<StampStep>& steps, const RunOptions& options) {
+  (void)options;
+  std::string out;
+  bool transactional = dialect.capabilities().transactional_ddl;
+  if (transactional) out += "BEGIN;\n\n";
+  if (start_from_base) emit(out, table.create_statement(false).sql);
+  for (const auto& s : steps) {
+    out += fmt::format("-- Running stamp_revision {} -> {}\n\n", s.from_text, s.to_text);
+    for (const auto& sql : table.offline_sql(s.changes)) emit(out, sql);
+  }
+  if (transactional) out += "COMMIT;\n\n";
+  return out;
+}
+
+}  // namespace migrate

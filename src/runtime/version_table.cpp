@@ -1,0 +1,82 @@
+#include <migrate/runtime/version_table.hpp>
+
+#include <fmt/format.h>
+
+#include <migrate/error.hpp>
+
+namespace migrate {
+
+Statement VersionTable::create_statement(bool if_not_exists) const {
+  std::string q = dialect_.quote_identifier(name_);
+  std::string pk = dialect_.quote_identifier(name_ + "_pkc");
+  return Statement{fmt::format("CREATE TABLE {}{} (\n    version_num VARCHAR(32) NOT NULL,\n    "
+                               "CONSTRAINT {} PRIMARY KEY (version_num)\n)",
+                               if_not_exists ? "IF NOT EXISTS " : "", q, pk)};
+}
+
+std::vector<std::string> VersionTable::read(Connection& conn) const {
+  std::vector<std::string> rows;
+  if (!conn.table_exists("", name_)) return rows;
+  for (const auto& r : conn.query(Statement{"SELECT version_num FROM " + dialect_.quote_identifier(name_)}))
+    if (!r.empty() && r[0]) rows.push_back(*r[0]);
+  return rows;
+}
+
+void VersionTable::ensure(Connection& conn) const {
+  if (!conn.table_exists("", name_)) conn.execute(create_statement(true));
+}
+
+void VersionTable::apply(Connection& conn, const std::vector<VersionChange>& changes) const {
+  std::string q = dialect_.quote_identifier(name_);
+  for (const auto& c : changes) {
+    switch (c.kind) {
+      case VersionChange::Kind::insert:
+        conn.execute(Statement{fmt::format("INSERT INTO {} (version_num) VALUES ({})", q, dialect_.placeholder(1)),
+                               {c.to}});
+        break;
+      case VersionChange::Kind::update: {
+        auto rows = conn.query(Statement{
+            fmt::format("UPDATE {} SET version_num = {} WHERE version_num = {} RETURNING version_num", q,
+                        dialect_.placeholder(1), dialect_.placeholder(2)),
+            {c.to, c.from}});
+        if (rows.size() != 1)
+          throw DatabaseError(fmt::format("online migration expected to match one row when updating '{}' to "
+                                          "'{}' in '{}'; {} found",
+                                          c.from, c.to, name_, rows.size()));
+        break;
+      }
+      case VersionChange::Kind::remove: {
+        auto rows = conn.query(Statement{
+            fmt::format("DELETE FROM {} WHERE version_num = {} RETURNING version_num", q, dialect_.placeholder(1)),
+            {c.from}});
+        if (rows.size() != 1)
+          throw DatabaseError(fmt::format("online migration expected to match one row when deleting '{}' in "
+                                          "'{}'; {} found",
+                                          c.from, name_, rows.size()));
+        break;
+      }
+    }
+  }
+}
+
+std::vector<std::string> VersionTable::offline_sql(const std::vector<VersionChange>& changes) const {
+  std::string q = dialect_.quote_identifier(name_);
+  std::vector<std::string> out;
+  for (const auto& c : changes) {
+    switch (c.kind) {
+      case VersionChange::Kind::insert:
+        out.push_back(fmt::format("INSERT INTO {} (version_num) VALUES ({})", q, dialect_.quote_literal(c.to)));
+        break;
+      case VersionChange::Kind::update:
+        out.push_back(fmt::format("UPDATE {} SET version_num={} WHERE {}.version_num = {}", q,
+                                  dialect_.quote_literal(c.to), q, dialect_.quote_literal(c.from)));
+        break;
+      case VersionChange::Kind::remove:
+        out.push_back(fmt::format("DELETE FROM {} WHERE {}.version_num = {}", q, q, dialect_.quote_literal(c.from)));
+        break;
+    }
+  }
+  return out;
+}
+
+}  // namespace migrate

@@ -1,0 +1,87 @@
+#include <migrate/script/script_directory.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <random>
+
+#include <fmt/format.h>
+
+#include <migrate/error.hpp>
+
+namespace migrate {
+
+namespace fs = std::filesystem;
+
+ScriptDirectory::ScriptDirectory(std::string dir) : dir_(std::move(dir)) {
+  std::error_code ec;
+  if (!fs::is_directory(dir_, ec))
+    throw InputError(fmt::format("versions directory '{}' does not exist (run `migrate init` or set "
+                                 "[migrations] directory in migrate.toml)",
+                                 dir_));
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string name = entry.path().filename().string();
+    if (name.size() < 6 || name.compare(name.size() - 5, 5, ".toml") != 0 || name[0] == '.') continue;
+    files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<Revision> revisions;
+  revisions.reserve(files.size());
+  for (const auto& f : files) revisions.push_back(read_migration_header(f));
+  for (const auto& r : revisions) paths_.emplace(r.id, r.path);
+  graph_ = std::make_unique<RevisionGraph>(std::move(revisions));
+}
+
+const std::string& ScriptDirectory::path_of(const std::string& id) const {
+  auto it = paths_.find(id);
+  if (it == paths_.end()) throw InputError("no migration file for revision '" + id + "'");
+  return it->second;
+}
+
+const MigrationFile& ScriptDirectory::load(const std::string& id) const {
+  auto it = cache_.find(id);
+  if (it != cache_.end()) return *it->second;
+  auto file = std::make_unique<MigrationFile>(read_migration_file(path_of(id)));
+  if (file->revision.id != id)
+    throw InputError(fmt::format("{}: revision changed while reading ('{}' became '{}')", path_of(id), id,
+                                 file->revision.id));
+  return *cache_.emplace(id, std::move(file)).first->second;
+}
+
+std::string ScriptDirectory::file_name(const std::string& id, const std::string& message) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char ch : message) {
+    auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || ch == '_') {
+      word += static_cast<char>(std::tolower(c));
+    } else if (!word.empty()) {
+      words.push_back(word);
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(word);
+  std::string slug;
+  for (const auto& w : words) {
+    std::string next = slug.empty() ? w : slug + "_" + w;
+    if (next.size() > 40) {
+      if (slug.empty()) slug = w.substr(0, 40);
+      break;
+    }
+    slug = next;
+  }
+  return slug.empty() ? id + ".toml" : id + "_" + slug + ".toml";
+}
+
+std::string ScriptDirectory::new_revision_id() const {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  for (;;) {
+    std::string id = fmt::format("{:012x}", gen() & 0xffffffffffffULL);
+    if (!paths_.count(id)) return id;
+  }
+}
+
+}  // namespace migrate
