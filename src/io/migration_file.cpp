@@ -24,15 +24,40 @@ void check_id(Fields& f, const toml::node* at, const std::string& key, const std
                    "' (a revision id is one word without whitespace or @ - + :)");
 }
 
-// The text of a create_date value: a TOML date-time (or date) as written, or a string.
-std::string date_text(const toml::node& n) {
+// The text of a value exactly as written in `text` (one line; toml++ regions end one past
+// the value). Falls back to toml++'s rendering when the region does not fit the text.
+std::string written_text(std::string_view text, const toml::node& n) {
+  const auto& r = n.source();
+  size_t pos = 0;
+  for (uint32_t line = 1; line < r.begin.line && pos != std::string_view::npos; ++line) {
+    pos = text.find('\n', pos);
+    if (pos != std::string_view::npos) ++pos;
+  }
+  if (pos != std::string_view::npos && r.begin.line == r.end.line && r.end.column > r.begin.column) {
+    size_t from = pos + r.begin.column - 1;
+    size_t len = r.end.column - r.begin.column;
+    if (from + len <= text.size()) {
+      std::string_view v = text.substr(from, len);
+      if (!v.empty() && std::isdigit(static_cast<unsigned char>(v.front())) &&
+          v.find('\n') == std::string_view::npos)
+        return std::string(v);
+    }
+  }
   std::ostringstream ss;
   if (auto* dt = n.as_date_time()) ss << dt->get();
   else if (auto* d = n.as_date()) ss << d->get();
   return ss.str();
 }
 
-void read_header(Fields& f, Revision& rev, std::string& create_date) {
+// Text for a comment line: TOML forbids control characters in comments.
+std::string comment_text(const std::string& s) {
+  std::string r = s;
+  for (char& ch : r)
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = ' ';
+  return r;
+}
+
+void read_header(Fields& f, std::string_view text, Revision& rev, std::string& create_date) {
   const toml::node* id = f.get("revision");
   rev.id = f.required_str("revision");
   check_id(f, id, "revision", rev.id);
@@ -52,7 +77,7 @@ void read_header(Fields& f, Revision& rev, std::string& create_date) {
     if (d->is_string())
       create_date = d->as_string()->get();
     else if (d->is_date_time() || d->is_date())
-      create_date = date_text(*d);
+      create_date = written_text(text, *d);
     else
       f.fail(d, "'create_date' must be a date-time (2026-11-22T09:30:00Z) or a string, not " +
                     io::a_type(*d));
@@ -420,9 +445,9 @@ void write_op(std::string& out, const char* section, const Operation& op,
   }
 
   if (!note.empty())
-    for (const auto& line : util::split(note, '\n')) out += "# NOTE: " + line + "\n";
+    for (const auto& line : util::split(note, '\n')) out += "# NOTE: " + comment_text(line) + "\n";
   if (is_destructive(op))
-    out += "# DESTRUCTIVE: " + (warning.empty() ? describe(op) : warning) + "\n";
+    out += "# DESTRUCTIVE: " + comment_text(warning.empty() ? describe(op) : warning) + "\n";
   out += "[[" + std::string(section) + "]]\n";
   for (const auto& [k, v] : l) out += k + " = " + v + "\n";
   if (!body.empty()) {
@@ -446,7 +471,7 @@ MigrationFile parse_migration_file(const std::string& text, const std::string& p
   toml::table root = io::parse_toml(text, path);
   Fields top(root, path, "");
   MigrationFile file;
-  read_header(top, file.revision, file.create_date);
+  read_header(top, text, file.revision, file.create_date);
   file.revision.path = path;
   file.upgrade = read_ops(top, "upgrade");
   file.downgrade = read_ops(top, "downgrade");
@@ -486,7 +511,7 @@ Revision read_migration_header(const std::string& path) {
     Fields top(*root, path, "");
     Revision rev;
     std::string create_date;
-    read_header(top, rev, create_date);
+    read_header(top, text, rev, create_date);
     top.allow("upgrade");
     top.allow("downgrade");
     top.finish();
@@ -501,7 +526,7 @@ std::string write_migration_file(const MigrationFile& file,
   const Revision& rev = file.revision;
   std::string out;
   std::string title = rev.message.substr(0, rev.message.find('\n'));
-  out += "# " + (title.empty() ? "revision " + rev.id : title) + "\n";
+  out += "# " + comment_text(title.empty() ? "revision " + rev.id : title) + "\n";
   out += "revision = " + io::quote(rev.id) + "\n";
   if (rev.down_revisions.size() == 1)
     out += "down_revision = " + io::quote(rev.down_revisions[0]) + "\n";
@@ -511,13 +536,16 @@ std::string write_migration_file(const MigrationFile& file,
   if (!rev.depends_on.empty()) out += "depends_on = " + io::string_array(rev.depends_on) + "\n";
   out += "message = " + io::quote(rev.message) + "\n";
   if (!file.create_date.empty()) {
-    // Written bare when it is a TOML date-time that reads back to the same text.
+    // Written bare when it is a TOML date-time (or date) that reads back to the same text.
     bool bare = false;
-    try {
-      toml::table t = toml::parse("d = " + file.create_date, std::string_view{"create_date"});
-      const toml::node* d = t.get("d");
-      bare = d && (d->is_date_time() || d->is_date()) && date_text(*d) == file.create_date;
-    } catch (const toml::parse_error&) {
+    if (file.create_date.find_first_of("#\n\"'") == std::string::npos) {
+      try {
+        std::string probe = "d = " + file.create_date;
+        toml::table t = toml::parse(probe, std::string_view{"create_date"});
+        const toml::node* d = t.get("d");
+        bare = d && (d->is_date_time() || d->is_date()) && written_text(probe, *d) == file.create_date;
+      } catch (const toml::parse_error&) {
+      }
     }
     out += "create_date = " + (bare ? file.create_date : io::quote(file.create_date)) + "\n";
   }
