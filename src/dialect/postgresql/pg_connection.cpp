@@ -1,0 +1,290 @@
+#include "dialect/postgresql/pg_connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <thread>
+
+#include <migrate/error.hpp>
+
+#include "dialect/postgresql/postgresql.hpp"
+#include "util/strings.hpp"
+
+namespace migrate {
+
+namespace {
+
+std::string first_line(const char* text) {
+  std::string s = text ? text : "";
+  auto nl = s.find('\n');
+  if (nl != std::string::npos) s.erase(nl);
+  return util::trim(s);
+}
+
+// libpq prints notices to stderr by default; library code never prints.
+void ignore_notice(void*, const char*) {}
+
+}  // namespace
+
+void PgConnection::ResultDeleter::operator()(pg_result* r) const { PQclear(r); }
+void PgConnection::ConnDeleter::operator()(pg_conn* c) const { PQfinish(c); }
+
+PgConnection::PgConnection(const DatabaseUrl& url, std::string display_url)
+    : display_url_(std::move(display_url)) {
+  std::vector<std::string> keys, values;
+  auto add = [&](const std::string& k, const std::string& v) {
+    if (v.empty()) return;
+    keys.push_back(k);
+    values.push_back(v);
+  };
+  add("host", url.host);
+  add("port", url.port);
+  add("user", url.user);
+  add("password", url.password);
+  add("dbname", url.database);
+  bool has_timeout = false, has_app = false;
+  for (const auto& [k, v] : url.params) {
+    // The URL already gave these; a query parameter must not smuggle in a second
+    // conninfo string through dbname expansion.
+    if (k == "dbname" || k == "expand_dbname") continue;
+    if (k == "connect_timeout") has_timeout = true;
+    if (k == "application_name" || k == "fallback_application_name") has_app = true;
+    keys.push_back(k);
+    values.push_back(v);
+  }
+  if (!has_timeout) add("connect_timeout", "10");
+  if (!has_app) add("fallback_application_name", "migrate");
+
+  std::vector<const char*> kw, val;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    kw.push_back(keys[i].c_str());
+    val.push_back(values[i].c_str());
+  }
+  kw.push_back(nullptr);
+  val.push_back(nullptr);
+  conn_.reset(PQconnectdbParams(kw.data(), val.data(), 0));
+  if (!conn_) throw DatabaseError("cannot connect to " + display_url_ + ": out of memory");
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    std::string msg = first_line(PQerrorMessage(conn_.get()));
+    // libpq never echoes the password, but be certain: it must not reach any message.
+    if (!url.password.empty()) {
+      for (size_t p; (p = msg.find(url.password)) != std::string::npos;)
+        msg.replace(p, url.password.size(), "***");
+    }
+    throw DatabaseError("cannot connect to " + display_url_ + ": " + msg);
+  }
+  PQsetNoticeProcessor(conn_.get(), ignore_notice, nullptr);
+  run("SET client_min_messages = warning", {});
+}
+
+PgConnection::~PgConnection() = default;
+
+const Dialect& PgConnection::dialect() const { return postgresql_dialect(); }
+
+void PgConnection::fail(pg_result* result, const std::string& sql) const {
+  std::string primary, sqlstate, detail, hint;
+  if (result) {
+    primary = first_line(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY));
+    if (const char* s = PQresultErrorField(result, PG_DIAG_SQLSTATE)) sqlstate = s;
+    if (const char* d = PQresultErrorField(result, PG_DIAG_MESSAGE_DETAIL)) detail = d;
+    if (const char* h = PQresultErrorField(result, PG_DIAG_MESSAGE_HINT)) hint = h;
+  }
+  if (primary.empty()) primary = first_line(PQerrorMessage(conn_.get()));
+  if (primary.empty()) primary = "unknown error";
+  std::string message = "PostgreSQL error: " + primary;
+  if (!sqlstate.empty()) message += " (SQLSTATE " + sqlstate + ")";
+  if (!detail.empty()) message += "\nDETAIL: " + detail;
+  if (!hint.empty()) message += "\nHINT: " + hint;
+  throw DatabaseError(message, sql, sqlstate);
+}
+
+PgConnection::Result PgConnection::run(const std::string& sql,
+                                       const std::vector<std::optional<std::string>>& params) {
+  ++query_count_;
+  Result result;
+  if (params.empty()) {
+    result.reset(PQexec(conn_.get(), sql.c_str()));
+  } else {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    result.reset(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0));
+  }
+  if (!result) fail(nullptr, sql);
+  switch (PQresultStatus(result.get())) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+      return result;
+    default:
+      fail(result.get(), sql);
+  }
+}
+
+std::vector<Row> PgConnection::rows_of(pg_result* result) {
+  std::vector<Row> rows;
+  int n = PQntuples(result), f = PQnfields(result);
+  rows.reserve(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    Row row;
+    row.reserve(static_cast<size_t>(f));
+    for (int j = 0; j < f; ++j) {
+      if (PQgetisnull(result, i, j))
+        row.emplace_back(std::nullopt);
+      else
+        row.emplace_back(std::string(PQgetvalue(result, i, j),
+                                     static_cast<size_t>(PQgetlength(result, i, j))));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void PgConnection::execute(const Statement& stmt) {
+  Result r = run(stmt.sql, stmt.params);
+  if (stmt.must_return_no_rows && PQresultStatus(r.get()) == PGRES_TUPLES_OK &&
+      PQntuples(r.get()) > 0) {
+    std::vector<std::string> cells;
+    for (const auto& cell : rows_of(r.get()).front()) cells.push_back(cell ? *cell : "NULL");
+    std::string what = stmt.check_message.empty() ? "check failed" : stmt.check_message;
+    throw DatabaseError(what + ": " + util::join(cells, "|"), stmt.sql);
+  }
+}
+
+std::vector<Row> PgConnection::query(const Statement& stmt) {
+  return query_sql(stmt.sql, stmt.params);
+}
+
+std::vector<Row> PgConnection::query_sql(const std::string& sql,
+                                         const std::vector<std::optional<std::string>>& params) {
+  ++query_count_;
+  // Always the extended protocol: one statement, parameters bound.
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  Result r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                        values.empty() ? nullptr : values.data(), nullptr, nullptr, 0));
+  if (!r) fail(nullptr, sql);
+  auto status = PQresultStatus(r.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(r.get(), sql);
+  return rows_of(r.get());
+}
+
+void PgConnection::execute_script(const std::string& sql) { run(sql, {}); }
+
+void PgConnection::begin() { run("BEGIN", {}); }
+void PgConnection::commit() { run("COMMIT", {}); }
+void PgConnection::rollback() { run("ROLLBACK", {}); }
+
+bool PgConnection::in_transaction() const {
+  auto s = PQtransactionStatus(conn_.get());
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+void PgConnection::lock_for_migration() {
+  if (lock_depth_ > 0) {
+    ++lock_depth_;
+    return;
+  }
+  static const std::string sql = "SELECT pg_try_advisory_lock($1::bigint)";
+  const std::string key = std::to_string(kMigrationLockKey);
+  auto deadline = std::chrono::steady_clock::now() + lock_timeout_;
+  for (;;) {
+    auto rows = query_sql(sql, {key});
+    if (!rows.empty() && rows[0][0] && *rows[0][0] == "t") break;
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw DatabaseError("cannot take the migration lock on " + display_url_ +
+                              ": another migrate process has held it for " +
+                              std::to_string(lock_timeout_.count() / 1000) + " s",
+                          sql);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  lock_depth_ = 1;
+}
+
+void PgConnection::unlock_for_migration() {
+  if (lock_depth_ == 0) return;
+  if (--lock_depth_ > 0) return;
+  query_sql("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(kMigrationLockKey)});
+}
+
+MetaData PgConnection::reflect(const ReflectOptions& options) {
+  PgReflectScope scope;
+  scope.schemas = options.schemas.empty() ? std::vector<std::string>{"public"} : options.schemas;
+  scope.default_schema = scope.schemas.front();
+  scope.version_table = options.version_table;
+  scope.include_tables = options.include_tables;
+  scope.exclude_tables = options.exclude_tables;
+  return reflect_scope(scope);
+}
+
+std::optional<Table> PgConnection::reflect_table(const std::string& schema,
+                                                 const std::string& table) {
+  PgReflectScope scope;
+  scope.schemas = {schema.empty() ? std::string("public") : schema};
+  scope.default_schema = schema.empty() ? "public" : "";
+  scope.only_table = table;
+  scope.others = false;
+  MetaData md = reflect_scope(scope);
+  if (md.tables().empty()) return std::nullopt;
+  return md.tables().front();
+}
+
+bool PgConnection::table_exists(const std::string& schema, const std::string& table) {
+  // "" is where an unqualified CREATE TABLE goes: the first schema of the search_path.
+  auto rows = query_sql("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN "
+                     "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN "
+                     "('r', 'p') AND c.relname = $2 AND n.nspname = "
+                     "COALESCE(NULLIF($1, ''), current_schema()))",
+                     {schema, table});
+  return !rows.empty() && rows[0][0] && *rows[0][0] == "t";
+}
+
+std::unique_ptr<Connection> open_postgresql(const DatabaseUrl& url,
+                                            const std::string& display_url) {
+  return std::make_unique<PgConnection>(url, display_url);
+}
+
+std::vector<std::string> parse_pg_array(const std::string& text) {
+  std::vector<std::string> items;
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}')
+    throw DatabaseError("malformed array from the catalog: " + text);
+  size_t i = 1, end = text.size() - 1;
+  if (i == end) return items;
+  while (i <= end) {
+    std::string item;
+    if (text[i] == '"') {
+      ++i;
+      while (i < end && text[i] != '"') {
+        if (text[i] == '\\' && i + 1 < end) ++i;
+        item += text[i++];
+      }
+      ++i;  // closing quote
+    } else {
+      size_t start = i;
+      while (i < end && text[i] != ',') ++i;
+      item = text.substr(start, i - start);
+      if (item == "NULL") item.clear();
+    }
+    items.push_back(std::move(item));
+    if (i >= end) break;
+    if (text[i] != ',') throw DatabaseError("malformed array from the catalog: " + text);
+    ++i;
+  }
+  return items;
+}
+
+std::string format_pg_array(const std::vector<std::string>& items) {
+  std::string r = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) r += ',';
+    r += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') r += '\\';
+      r += c;
+    }
+    r += '"';
+  }
+  return r + "}";
+}
+
+}  // namespace migrate
