@@ -145,7 +145,8 @@ void PgConnection::execute(const Statement& stmt) {
   if (stmt.must_return_no_rows && PQresultStatus(r.get()) == PGRES_TUPLES_OK &&
       PQntuples(r.get()) > 0) {
     std::vector<std::string> cells;
-    for (const auto& cell : rows_of(r.get()).front()) cells.push_back(cell ? *cell : "NULL");
+    const std::vector<Row> rows = rows_of(r.get());
+    for (const auto& cell : rows.front()) cells.push_back(cell ? *cell : "NULL");
     std::string what = stmt.check_message.empty() ? "check failed" : stmt.check_message;
     throw DatabaseError(what + ": " + util::join(cells, "|"), stmt.sql);
   }

@@ -1,3 +1,5 @@
+// Expressions are read in pg_get_expr's "pretty" form (as psql shows them).
+//
 // Reflection over pg_catalog with a FIXED number of queries, whatever the number of
 // tables: each kind of object (tables, columns, constraints, indexes, other objects) is
 // read for every table of the target schemas at once (`= ANY($1)` on the schema list)
@@ -95,7 +97,7 @@ MetaData PgConnection::reflect_scope(const PgReflectScope& scope) {
     const std::string& identity = text(row, 5);
     const std::string& generated = text(row, 6);
     if (generated == "s") {
-      c.generated = opt(row, 4);
+      if (row.at(4)) c.generated = util::strip_outer_parens(*row[4]);
       c.generated_stored = true;
     } else {
       c.default_ = opt(row, 4);
@@ -329,7 +331,7 @@ ORDER BY array_position($1::text[], n.nspname::text), c.relname
 
 const char* const kColumnsQuery = R"SQL(
 SELECT a.attrelid::text, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
-  a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,
+  a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid, true), a.attidentity, a.attgenerated,
   CASE WHEN a.attcollation <> t.typcollation THEN co.collname END,
   pg_catalog.col_description(a.attrelid, a.attnum),
   EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
@@ -358,7 +360,7 @@ SELECT con.conrelid::text, con.conname, con.contype,
         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
         ORDER BY k.ord)::text,
   con.confdeltype, con.confupdtype, con.condeferrable, con.condeferred,
-  CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid) END
+  CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) END
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -373,7 +375,7 @@ ORDER BY con.conrelid, con.conname
 // pg_get_indexdef prints it, then a non-default operator class and the ordering.
 const char* const kIndexesQuery = R"SQL(
 SELECT i.indrelid::text, ic.relname, i.indisunique, am.amname,
-  pg_catalog.pg_get_expr(i.indpred, i.indrelid),
+  pg_catalog.pg_get_expr(i.indpred, i.indrelid, true),
   ARRAY(
     SELECT CASE WHEN i.indkey[k - 1] <> 0 AND i.indoption[k - 1] = 0 AND opc.opcdefault
                 THEN a.attname::text

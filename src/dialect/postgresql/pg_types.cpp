@@ -239,6 +239,51 @@ std::string pg_normalize_sql(std::string_view sql) {
   return util::strip_outer_parens(out);
 }
 
+namespace {
+
+// Drops the text casts the server adds to string literals inside an expression
+// ('ABC'::text, 'x'::character varying): the literal's type is inferred from its use.
+std::string drop_literal_text_casts(const std::string& s) {
+  static const char* casts[] = {"::text", "::character varying"};
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    out += c;
+    if (c == '"') {
+      for (++i; i < s.size(); ++i) {
+        out += s[i];
+        if (s[i] == '"') break;
+      }
+      continue;
+    }
+    if (c != '\'') continue;
+    for (++i; i < s.size(); ++i) {
+      out += s[i];
+      if (s[i] == '\'') {
+        if (i + 1 < s.size() && s[i + 1] == '\'') {
+          out += s[++i];
+          continue;
+        }
+        break;
+      }
+    }
+    for (const char* cast : casts) {
+      std::string_view cv(cast);
+      if (s.compare(i + 1, cv.size(), cv) != 0) continue;
+      size_t after = i + 1 + cv.size();
+      char next = after < s.size() ? s[after] : ' ';
+      if (std::isalnum(static_cast<unsigned char>(next)) || next == '_' || next == '[' ||
+          next == '(')
+        continue;
+      i = after - 1;
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string PgDialect::render_type(std::string_view model_type) const {
   ParsedType t = parse_type(model_type);
   if (t.quoted) return std::string(util::trim(model_type));
@@ -286,6 +331,7 @@ std::string PgDialect::canonical_default(std::string_view expr, std::string_view
     s = util::strip_outer_parens(left);
   }
   if (s == "now()" || s == "transaction_timestamp()") s = "current_timestamp";
+  s = drop_literal_text_casts(s);
   if (is_string_literal(s) && s.find('\'', 1) == s.size() - 1) {
     std::string inner = s.substr(1, s.size() - 2);
     static const char* numeric_types[] = {"integer", "bigint", "smallint", "numeric", "real",
@@ -307,7 +353,7 @@ std::string PgDialect::canonical_default(std::string_view expr, std::string_view
 }
 
 std::string PgDialect::canonical_expression(std::string_view expr) const {
-  return pg_normalize_sql(expr);
+  return util::strip_outer_parens(drop_literal_text_casts(pg_normalize_sql(expr)));
 }
 
 }  // namespace migrate
