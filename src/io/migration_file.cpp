@@ -72,6 +72,11 @@ void read_header(Fields& f, std::string_view text, Revision& rev, std::string& c
   }
   rev.branch_labels = f.str_list("branch_labels", true).value_or(std::vector<std::string>{});
   rev.depends_on = f.str_list("depends_on", true).value_or(std::vector<std::string>{});
+  for (const char* key : {"branch_labels", "depends_on"}) {
+    const auto& list = std::string(key) == "branch_labels" ? rev.branch_labels : rev.depends_on;
+    for (const auto& item : list)
+      if (util::trim(item).empty()) f.fail_key(key, "'" + std::string(key) + "' must not hold an empty string");
+  }
   rev.message = f.str("message").value_or("");
   if (const toml::node* d = f.get("create_date")) {
     if (d->is_string())

@@ -359,6 +359,7 @@ TEST_CASE("migration file: bad input names file, line, column and the op") {
       {"down_revision wrong type", kHeader + "down_revision = 3\n", "v.toml:2:17: ",
        "'down_revision' must be a string or an array of strings, not an integer"},
       {"empty down_revision", kHeader + "down_revision = \"\"\n", "v.toml:2:17: ", "must not be empty"},
+      {"empty branch label", kHeader + "branch_labels = [\"a\", \"\"]\n", "v.toml:2:17: ", "'branch_labels' must not hold an empty string"},
       {"create_date wrong type", kHeader + "create_date = 5\n", "v.toml:2:15: ", "'create_date' must be a date-time"},
       {"unknown header key", kHeader + "mesage = \"x\"\n", "v.toml:2:1: ",
        "unknown key 'mesage' (allowed: revision, down_revision, branch_labels, depends_on, message, create_date, upgrade, downgrade)"},
@@ -439,6 +440,45 @@ TEST_CASE("migration file: read_migration_header reads only the header") {
   SECTION("a missing file") {
     CHECK_THROWS_WITH(read_migration_header(dir.file("none.toml")),
                       Catch::Matchers::StartsWith(dir.file("none.toml") + ": cannot read file"));
+  }
+}
+
+TEST_CASE("migration file: every combination of alter_column and alter_table_comment fields round-trips") {
+  // Each change-or-drop field is absent, set, or dropped; each plain field absent or set.
+  using Change = std::optional<std::optional<std::string>>;
+  const std::vector<Change> changes = {std::nullopt, Change(std::optional<std::string>("'v'")),
+                                       Change(std::optional<std::string>())};
+  std::vector<Operation> ops;
+  for (int mask = 0; mask < 16; ++mask)
+    for (const auto& def : changes)
+      for (const auto& comment : changes)
+        for (const auto& ex_def : changes)
+          for (const auto& ex_comment : changes) {
+            AlterColumn a;
+            a.table = "t";
+            a.column = "c";
+            if (mask & 1) a.new_type = "text";
+            if (mask & 2) a.new_nullable = (mask & 4) != 0;
+            if (mask & 8) a.new_name = "d";
+            a.new_default = def;
+            a.new_comment = comment;
+            if (mask & 4) a.existing_type = "int";
+            if (mask & 1) a.existing_nullable = (mask & 8) != 0;
+            a.existing_default = ex_def;
+            a.existing_comment = ex_comment;
+            if (!a.new_type && !a.new_nullable && !a.new_name && !a.new_default && !a.new_comment)
+              continue;  // changes nothing: rejected by the reader
+            ops.push_back(a);
+          }
+  for (const auto& comment : {std::optional<std::string>("c"), std::optional<std::string>()})
+    for (const auto& ex : changes) ops.push_back(AlterTableComment{"", "t", comment, ex});
+  MigrationFile f = file_with(ops);
+  std::string text = write_migration_file(f);
+  MigrationFile back = parse_migration_file(text, "w.toml");
+  REQUIRE(back.upgrade.size() == ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    INFO("op " << i + 1);
+    REQUIRE(test::same(back.upgrade[i], ops[i]));
   }
 }
 
