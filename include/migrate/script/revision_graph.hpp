@@ -116,6 +116,25 @@ class RevisionGraph {
   std::vector<std::string> history(std::string_view range,
                                    const std::vector<std::string>& rows) const;
 
+  // ---- Added for the commands (heads -v, history, show, offline FROM:TO) ----
+
+  /// Resolves an absolute revision argument to full ids, as Alembic's get_revisions:
+  /// full or unique partial id, branch label, "head", "heads", "base" (empty result),
+  /// "label@head", "label@heads", "label@REV", "REV@head", and "-N"/"label@-N" walked
+  /// down from the graph's heads. Throws RevisionError (unknown, ambiguous, several heads
+  /// for "head").
+  std::vector<std::string> resolve(std::string_view spec) const;
+  /// The branch labels that apply to a revision after propagation (its own, its
+  /// descendants' ancestors' up to the nearest branch point, ...), sorted. Empty when the
+  /// id is unknown.
+  std::vector<std::string> branch_labels(std::string_view id) const;
+  /// depends_on of a revision resolved to full ids (declaration order, duplicates
+  /// dropped). Empty when the id is unknown.
+  std::vector<std::string> dependencies(std::string_view id) const;
+  /// down_revisions plus the dependencies that are not already implied by an ancestor's
+  /// dependencies (Alembic's _normalized_down_revisions). Empty when unknown.
+  std::vector<std::string> normalized_down_revisions(std::string_view id) const;
+
  private:
   std::vector<Revision> revisions_;
   std::unordered_map<std::string, size_t> by_id_;
