@@ -38,6 +38,17 @@ void check_rev_id(const std::string& id) {
                                  id));
 }
 
+/// Drops the full definitions that drop ops carry for inversion: the file already holds
+/// both directions, and people read it. (Unnamed constraints keep theirs: the definition
+/// is how SQLite finds them.)
+void strip_drop_definitions(std::vector<Operation>& ops) {
+  for (auto& op : ops) {
+    if (auto* t = std::get_if<DropTable>(&op)) t->existing.reset();
+    if (auto* c = std::get_if<DropColumn>(&op)) c->existing.reset();
+    if (auto* i = std::get_if<DropIndex>(&op)) i->existing.reset();
+  }
+}
+
 /// Validates the graph with the new revision added, then writes the file atomically, so a
 /// bad revision never leaves a broken file behind.
 std::string write_revision(const Environment& env, MigrationFile& file, const std::vector<std::string>* notes,
@@ -134,6 +145,8 @@ std::string cmd_revision(const GlobalOptions& g, const RevisionOptions& o, const
     }
     file.upgrade = diff.upgrade;
     file.downgrade = reverse_all(diff.upgrade);
+    strip_drop_definitions(file.upgrade);
+    strip_drop_definitions(file.downgrade);
     notes = diff.notes;
     for (size_t i = 0; i < diff.upgrade.size(); ++i)
       out.info(fmt::format("Detected {}{}", describe(diff.upgrade[i]),

@@ -121,7 +121,12 @@ class TableComparer {
     if (lp.columns == dp.columns) return;
     if (!lp.empty())
       add(drop_constraints_, DropConstraint{decl_.schema, decl_.name, lp.name, ConstraintKind::primary_key, lp});
-    if (!dp.empty()) add(create_constraints_, CreatePrimaryKey{decl_.schema, decl_.name, dp});
+    if (!dp.empty()) {
+      PrimaryKey named = dp;
+      if (named.name.empty())
+        named.name = dialect_.implicit_constraint_name(decl_, ConstraintKind::primary_key, dp.columns, "");
+      add(create_constraints_, CreatePrimaryKey{decl_.schema, decl_.name, named});
+    }
   }
 
   template <class T, class Sig, class Same, class MakeCreate>
@@ -160,7 +165,12 @@ class TableComparer {
         live_.uniques, decl_.uniques, ConstraintKind::unique,
         [](const UniqueConstraint& u) { return join_cols(u.columns); },
         [](const UniqueConstraint& a, const UniqueConstraint& b) { return a.columns == b.columns; },
-        [&](const UniqueConstraint& u) -> Operation { return CreateUniqueConstraint{decl_.schema, decl_.name, u}; },
+        [&](const UniqueConstraint& u) -> Operation {
+          UniqueConstraint named = u;
+          if (named.name.empty())
+            named.name = dialect_.implicit_constraint_name(decl_, ConstraintKind::unique, u.columns, "");
+          return CreateUniqueConstraint{decl_.schema, decl_.name, named};
+        },
         false);
   }
 
@@ -177,7 +187,12 @@ class TableComparer {
                  a.on_update == b.on_update && a.deferrable == b.deferrable &&
                  a.initially_deferred == b.initially_deferred;
         },
-        [&](const ForeignKey& f) -> Operation { return CreateForeignKey{decl_.schema, decl_.name, f}; },
+        [&](const ForeignKey& f) -> Operation {
+          ForeignKey named = f;
+          if (named.name.empty())
+            named.name = dialect_.implicit_constraint_name(decl_, ConstraintKind::foreign_key, f.columns, "");
+          return CreateForeignKey{decl_.schema, decl_.name, named};
+        },
         false);
   }
 
@@ -188,7 +203,12 @@ class TableComparer {
         [&](const CheckConstraint& a, const CheckConstraint& b) {
           return dialect_.canonical_expression(a.sql) == dialect_.canonical_expression(b.sql);
         },
-        [&](const CheckConstraint& c) -> Operation { return CreateCheckConstraint{decl_.schema, decl_.name, c}; },
+        [&](const CheckConstraint& c) -> Operation {
+          CheckConstraint named = c;
+          if (named.name.empty())
+            named.name = dialect_.implicit_constraint_name(decl_, ConstraintKind::check, {}, c.sql);
+          return CreateCheckConstraint{decl_.schema, decl_.name, named};
+        },
         true);
   }
 

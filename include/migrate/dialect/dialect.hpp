@@ -78,6 +78,20 @@ class Dialect {
   /// when it reports none): used so reflected generated names never show as differences.
   virtual bool is_generated_name(const Table& table, std::string_view name) const = 0;
 
+  /// The name this database gives a constraint created without one (PostgreSQL:
+  /// "users_email_key", "users_org_id_fkey", ...), or "" when it keeps such constraints
+  /// unnamed (SQLite). Compare names the constraints it creates with it, so that their
+  /// downgrade can drop them by name.
+  virtual std::string implicit_constraint_name(const Table& table, ConstraintKind kind,
+                                               const std::vector<std::string>& columns,
+                                               std::string_view check_sql) const {
+    (void)table;
+    (void)kind;
+    (void)columns;
+    (void)check_sql;
+    return {};
+  }
+
   /// The statements that perform `op`. May throw UnsupportedError.
   virtual std::vector<Statement> render(const Operation& op, const RenderContext& ctx) const = 0;
 

@@ -1,0 +1,138 @@
+// Bad input through the real binary: one clear first line naming what and where, the
+// documented exit code, and no change to the database.
+#include <catch2/catch.hpp>
+
+#include "cli/project.hpp"
+
+using migrate::test::Project;
+using migrate::test::RunResult;
+
+namespace {
+
+#define REQUIRE_RC(result, code)                                            \
+  do {                                                                      \
+    const RunResult& r_ = (result);                                         \
+    INFO("stdout:\n" << r_.out << "\nstderr:\n" << r_.err);                 \
+    REQUIRE(r_.exit_code == (code));                                        \
+  } while (0)
+
+#define ON_EVERY_DIALECT(title, fn)                                         \
+  TEST_CASE("sqlite: " title, "[cli][sqlite]") { fn("sqlite"); }            \
+  TEST_CASE("postgresql: " title, "[cli][pg]") {                            \
+    MIGRATE_REQUIRE_PG_OR_RETURN();                                         \
+    fn("postgresql");                                                       \
+  }
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+const char* kModels = R"(
+[tables.t]
+columns = [ { name = "id", type = "integer", primary_key = true }, { name = "v", type = "text" } ]
+)";
+
+void malformed_models(const std::string& backend) {
+  Project p(backend);
+  p.write_config();
+  p.write_models("[tables.t]\ncolumns = [\n  { name = \"id\", type = \"integer\" },\n  { name = \"v\" type = \"text\" },\n]\n");
+  RunResult r = p.run({"check"});
+  REQUIRE_RC(r, 2);
+  CHECK(first_line(r.err).find("models.toml:4:") != std::string::npos);
+  // A model error found after parsing also names the place: a column without a type.
+  p.write_models("[tables.t]\ncolumns = [\n  { name = \"id\", type = \"integer\" },\n  { name = \"v\" },\n]\n");
+  r = p.run({"revision", "--autogenerate", "-m", "x"});
+  REQUIRE_RC(r, 2);
+  CHECK(first_line(r.err).find("models.toml:4:") != std::string::npos);
+  CHECK(p.version_files().empty());
+}
+
+ON_EVERY_DIALECT("a malformed models.toml is exit 2 naming file and line", malformed_models)
+
+void unknown_revision(const std::string& backend) {
+  Project p(backend);
+  p.write_config();
+  p.write_models(kModels);
+  REQUIRE_RC(p.run({"revision", "--autogenerate", "-m", "one"}), 0);
+  REQUIRE_RC(p.run({"upgrade", "head"}), 0);
+  auto before = p.versions();
+  RunResult r = p.run({"upgrade", "nosuchrev"});
+  REQUIRE_RC(r, 2);
+  CHECK(first_line(r.err).find("nosuchrev") != std::string::npos);
+  r = p.run({"downgrade", "zzz9"});
+  REQUIRE_RC(r, 2);
+  CHECK(p.versions() == before);
+}
+
+ON_EVERY_DIALECT("an unknown revision is exit 2 and changes nothing", unknown_revision)
+
+void failing_statement(const std::string& backend) {
+  Project p(backend);
+  p.write_config();
+  p.write_models(kModels);
+  REQUIRE_RC(p.run({"revision", "--autogenerate", "-m", "one", "--rev-id", "aaa1"}), 0);
+  p.write("versions/bbb2_bad.toml",
+          "revision = \"bbb2\"\ndown_revision = \"aaa1\"\nmessage = \"bad\"\n"
+          "[[upgrade]]\nop = \"sql\"\nsql = \"INSERT INTO t (id, v) VALUES (1, 'kept?')\"\n"
+          "[[upgrade]]\nop = \"sql\"\nsql = \"INSERT INTO no_such_table VALUES (1)\"\n");
+  RunResult r = p.run({"upgrade", "head"});
+  REQUIRE_RC(r, 3);
+  std::string first = first_line(r.err);
+  CHECK(first.find("bbb2_bad.toml") != std::string::npos);
+  CHECK(first.find("upgrade op 2") != std::string::npos);
+  CHECK(r.err.find("INSERT INTO no_such_table") != std::string::npos);
+  // The failing migration was rolled back whole; the one before it was kept.
+  CHECK(p.versions() == std::vector<std::string>{"aaa1"});
+  CHECK(p.query("SELECT COUNT(*) FROM t") == "0\n");
+}
+
+ON_EVERY_DIALECT("a failing statement is exit 3 naming file, op and SQL, rolled back whole", failing_statement)
+
+void malformed_migration_file(const std::string& backend) {
+  Project p(backend);
+  p.write_config();
+  p.write_models(kModels);
+  REQUIRE_RC(p.run({"revision", "--autogenerate", "-m", "one", "--rev-id", "aaa1"}), 0);
+  p.write("versions/ccc3_broken.toml",
+          "revision = \"ccc3\"\ndown_revision = \"aaa1\"\nmessage = \"broken\"\n[[upgrade]]\nop = \"add_column\"\n"
+          "table = \"t\"\n");
+  RunResult r = p.run({"upgrade", "head"});
+  REQUIRE_RC(r, 2);
+  CHECK(first_line(r.err).find("ccc3_broken.toml:") != std::string::npos);
+  // Every file of the plan is validated before the first step runs.
+  CHECK(p.tables().empty());
+}
+
+ON_EVERY_DIALECT("a malformed migration file is exit 2 naming file and line, nothing applied", malformed_migration_file)
+
+TEST_CASE("a missing config file is exit 2 naming it", "[cli]") {
+  Project p("sqlite");
+  RunResult r = p.run({"heads"});
+  REQUIRE_RC(r, 2);
+  CHECK(first_line(r.err).find("migrate.toml") != std::string::npos);
+}
+
+TEST_CASE("a password in the URL is never printed", "[cli]") {
+  Project p("sqlite");
+  p.write_config();
+  p.write_models(kModels);
+  RunResult r = p.run({"--url", "postgresql://alice:s3cret@127.0.0.1:1/nodb", "current"});
+  REQUIRE_RC(r, 3);
+  CHECK(r.err.find("s3cret") == std::string::npos);
+  CHECK(r.out.find("s3cret") == std::string::npos);
+  CHECK(r.err.find("alice:***@") != std::string::npos);
+}
+
+TEST_CASE("init writes a working environment from the embedded template", "[cli]") {
+  migrate::test::TempDir tmp;
+  RunResult r = migrate::test::run_migrate({"init", "proj"}, tmp.path());
+  REQUIRE_RC(r, 0);
+  r = migrate::test::run_migrate({"revision", "--autogenerate", "-m", "initial"}, tmp.file("proj"));
+  REQUIRE_RC(r, 0);
+  r = migrate::test::run_migrate({"upgrade", "head"}, tmp.file("proj"));
+  REQUIRE_RC(r, 0);
+  r = migrate::test::run_migrate({"check"}, tmp.file("proj"));
+  REQUIRE_RC(r, 0);
+  r = migrate::test::run_migrate({"init", "proj"}, tmp.path());
+  REQUIRE_RC(r, 2);
+}
+
+}  // namespace

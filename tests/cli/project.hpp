@@ -1,0 +1,46 @@
+// A migrate project in a temp directory, on one of the dialects, driven through the
+// real binary. One source of scenarios runs on every backend.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/support.hpp"
+
+namespace migrate::test {
+
+class Project {
+ public:
+  /// backend: "sqlite" or "postgresql" (needs pg_url()).
+  explicit Project(const std::string& backend);
+  ~Project();
+
+  const std::string& backend() const { return backend_; }
+  const std::string& dir() const { return tmp_.path(); }
+  const std::string& url() const { return url_; }
+  /// Writes migrate.toml (models.toml as source, versions/) and creates versions/.
+  void write_config(const std::string& extra = "");
+  void write_models(const std::string& toml) const { tmp_.write("models.toml", toml); }
+  void write(const std::string& name, const std::string& content) const { tmp_.write(name, content); }
+  RunResult run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) const;
+  /// Runs SQL with the backend's own client; returns rows as "a|b" lines.
+  std::string query(const std::string& sql) const;
+  /// Table names in the database (sorted), without the version table.
+  std::vector<std::string> tables() const;
+  /// The version rows (sorted).
+  std::vector<std::string> versions() const;
+  /// Files in versions/ (sorted names).
+  std::vector<std::string> version_files() const;
+
+ private:
+  std::string backend_;
+  TempDir tmp_;
+  std::unique_ptr<PgDatabase> pg_;
+  std::string url_;
+};
+
+/// The backends to run a scenario on: sqlite always, postgresql when a server is set.
+std::vector<std::string> backends();
+
+}  // namespace migrate::test
