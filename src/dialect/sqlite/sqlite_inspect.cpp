@@ -1,0 +1,350 @@
+// Reflection: sqlite_schema plus one query per pragma over all tables at once, so the
+// number of queries does not grow with the number of tables. What the pragmas do not
+// report (constraint names, CHECK, COLLATE, generated expressions, DEFERRABLE, index
+// expressions) comes from the CREATE texts through sqlite_sql_parser.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <migrate/error.hpp>
+
+#include "dialect/sqlite/sqlite_connection.hpp"
+#include "dialect/sqlite/sqlite_dialect.hpp"
+#include "dialect/sqlite/sqlite_sql_parser.hpp"
+#include "util/strings.hpp"
+
+namespace migrate::sqlite {
+
+namespace {
+
+// ?1 is NULL for every table, or the one table's name.
+constexpr const char* kObjectsQuery =
+    "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+    "WHERE ?1 IS NULL OR lower(tbl_name) = lower(?1) OR type = 'view' ORDER BY rowid";
+constexpr const char* kTableListQuery =
+    "SELECT name, wr, strict FROM pragma_table_list "
+    "WHERE schema = 'main' AND type = 'table' AND (?1 IS NULL OR lower(name) = lower(?1))";
+constexpr const char* kTableFilter =
+    "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+    "AND m.sql NOT LIKE 'CREATE VIRTUAL%' AND (?1 IS NULL OR lower(m.name) = lower(?1))";
+constexpr const char* kColumnsQuery =
+    "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk, p.hidden "
+    "FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p WHERE {} ORDER BY m.rowid, p.cid";
+constexpr const char* kIndexesQuery =
+    "SELECT m.name, il.name, il.\"unique\", il.origin, il.partial, ii.cid, ii.name "
+    "FROM sqlite_schema m JOIN pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) ii "
+    "WHERE {} AND ii.key = 1 ORDER BY m.rowid, il.name, ii.seqno";
+constexpr const char* kForeignKeysQuery =
+    "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
+    "FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE {} "
+    "ORDER BY m.rowid, f.id, f.seq";
+constexpr const char* kPrimaryKeyQuery =
+    "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk";
+
+std::string with_filter(const char* query) {
+  std::string q = query;
+  q.replace(q.find("{}"), 2, kTableFilter);
+  return q;
+}
+
+const std::string& text(const Row& r, size_t i) {
+  static const std::string empty;
+  return r[i] ? *r[i] : empty;
+}
+
+std::string key(std::string_view name) { return util::to_lower(name); }
+
+bool same_names(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!util::iequals(a[i], b[i])) return false;
+  return true;
+}
+
+std::string fk_action(const std::string& a) {
+  std::string u = util::to_upper(a);
+  return u == "NO ACTION" ? "" : u;
+}
+
+struct RawIndex {
+  std::string table;
+  std::string name;
+  bool unique = false;
+  std::string origin;
+  bool partial = false;
+  std::vector<int> cids;
+  std::vector<std::string> names;
+};
+
+struct RawForeignKey {
+  std::string ref_table;
+  std::vector<std::string> columns;
+  std::vector<std::optional<std::string>> ref_columns;
+  std::string on_update;
+  std::string on_delete;
+};
+
+}  // namespace
+
+MetaData SqliteConnection::reflect(const ReflectOptions& options) {
+  return reflect_impl(options, nullptr);
+}
+
+std::optional<Table> SqliteConnection::reflect_table(const std::string& /*schema*/,
+                                                     const std::string& table) {
+  ReflectOptions options;
+  options.version_table.clear();
+  MetaData md = reflect_impl(options, &table);
+  for (const auto& t : md.tables())
+    if (util::iequals(t.name, table)) return t;
+  return std::nullopt;
+}
+
+MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std::string* only) {
+  std::optional<std::string> filter;
+  if (only) filter = *only;
+  auto objects = query(make_statement(kObjectsQuery, {filter}));
+  auto table_list = query(make_statement(kTableListQuery, {filter}));
+  auto column_rows = query(make_statement(with_filter(kColumnsQuery), {filter}));
+  auto index_rows = query(make_statement(with_filter(kIndexesQuery), {filter}));
+  auto fk_rows = query(make_statement(with_filter(kForeignKeysQuery), {filter}));
+
+  auto wanted = [&](const std::string& name) {
+    std::string k = key(name);
+    if (util::starts_with(k, "sqlite_")) return false;
+    if (!options.version_table.empty() && k == key(options.version_table)) return false;
+    if (!options.include_tables.empty() && !util::matches_any(options.include_tables, name))
+      return false;
+    return !util::matches_any(options.exclude_tables, name);
+  };
+
+  MetaData md;
+  // Tables in sqlite_schema order, with what their CREATE text says.
+  std::vector<Table> tables;
+  std::map<std::string, size_t> table_pos;  // lower-case name -> index in `tables`
+  std::map<std::string, ParsedTable> parsed;
+  std::map<std::string, std::string> index_sql;  // lower-case index name -> CREATE INDEX
+  std::map<std::string, size_t> index_order;
+  for (const auto& r : objects) {
+    const std::string& type = text(r, 0);
+    const std::string& name = text(r, 1);
+    const std::string& sql = text(r, 3);
+    if (type == "table") {
+      if (!r[3] || util::starts_with(key(name), "sqlite_")) continue;
+      ParsedObject obj = parse_create_object(sql);
+      if (obj.kind == "virtual table") {
+        if (wanted(name)) md.unsupported.push_back({"virtual table", name, name});
+        continue;
+      }
+      Table t;
+      t.name = name;
+      table_pos[key(name)] = tables.size();
+      tables.push_back(std::move(t));
+      parsed[key(name)] = parse_create_table(sql);
+    } else if (type == "index") {
+      index_order[key(name)] = index_order.size();
+      if (r[3]) index_sql[key(name)] = sql;
+    } else if (type == "view") {
+      if (only) continue;
+      md.views.push_back(View{"", name, parse_create_object(sql).select_sql});
+    } else if (type == "trigger") {
+      if (wanted(text(r, 2)) || only) md.unsupported.push_back({"trigger", name, text(r, 2)});
+    }
+  }
+  auto find = [&](const std::string& name) -> Table* {
+    auto it = table_pos.find(key(name));
+    return it == table_pos.end() ? nullptr : &tables[it->second];
+  };
+
+  for (const auto& r : table_list) {
+    if (Table* t = find(text(r, 0))) {
+      t->without_rowid = text(r, 1) == "1";
+      t->strict = text(r, 2) == "1";
+    }
+  }
+
+  // Columns and primary keys (every table's, so FK targets that are filtered out still
+  // give their primary key).
+  std::map<std::string, std::vector<std::pair<int, std::string>>> pk_cols;
+  for (const auto& r : column_rows) {
+    Table* t = find(text(r, 0));
+    if (!t) continue;
+    int hidden = std::stoi(text(r, 6));
+    if (hidden == 1) continue;  // a virtual table's hidden column
+    const ParsedTable& pt = parsed[key(t->name)];
+    Column c;
+    c.name = text(r, 1);
+    c.type = text(r, 2);
+    c.nullable = text(r, 3) != "1";
+    c.default_ = r[4];
+    if (const ParsedColumn* pc = pt.find_column(c.name)) {
+      c.collation = pc->collation;
+      if (hidden == 2 || hidden == 3) {
+        c.generated = pc->generated;
+        c.generated_stored = hidden == 3;
+      }
+      c.autoincrement = pc->autoincrement;
+    }
+    int pk = std::stoi(text(r, 5));
+    if (pk > 0) pk_cols[key(t->name)].emplace_back(pk, c.name);
+    t->columns.push_back(std::move(c));
+  }
+  for (auto& t : tables) {
+    const ParsedTable& pt = parsed[key(t.name)];
+    auto& pks = pk_cols[key(t.name)];
+    std::sort(pks.begin(), pks.end());
+    for (const auto& p : pks) t.primary_key.columns.push_back(p.second);
+    if (!t.primary_key.empty()) t.primary_key.name = pt.primary_key_name;
+    if (pt.primary_key_autoincrement && t.primary_key.columns.size() == 1)
+      if (Column* c = t.find_column(t.primary_key.columns[0])) c->autoincrement = true;
+    for (const auto& ck : pt.checks) t.checks.push_back({ck.name, ck.sql, std::nullopt});
+  }
+
+  // Indexes: origin 'u' are UNIQUE constraints, 'c' CREATE INDEX, 'pk' the primary key.
+  std::vector<RawIndex> raw_indexes;
+  for (const auto& r : index_rows) {
+    if (raw_indexes.empty() || raw_indexes.back().name != text(r, 1) ||
+        raw_indexes.back().table != text(r, 0)) {
+      RawIndex ri;
+      ri.table = text(r, 0);
+      ri.name = text(r, 1);
+      ri.unique = text(r, 2) == "1";
+      ri.origin = text(r, 3);
+      ri.partial = text(r, 4) == "1";
+      raw_indexes.push_back(std::move(ri));
+    }
+    raw_indexes.back().cids.push_back(std::stoi(text(r, 5)));
+    raw_indexes.back().names.push_back(text(r, 6));
+  }
+  std::stable_sort(raw_indexes.begin(), raw_indexes.end(), [&](const RawIndex& a, const RawIndex& b) {
+    return index_order[key(a.name)] < index_order[key(b.name)];
+  });
+  std::map<std::string, std::vector<std::pair<size_t, UniqueConstraint>>> uniques;
+  for (const auto& ri : raw_indexes) {
+    Table* t = find(ri.table);
+    if (!t) continue;
+    if (ri.origin == "u") {
+      const ParsedTable& pt = parsed[key(t->name)];
+      size_t pos = pt.uniques.size();
+      std::string name;
+      for (size_t i = 0; i < pt.uniques.size(); ++i) {
+        if (same_names(pt.uniques[i].columns, ri.names)) {
+          pos = i;
+          name = pt.uniques[i].name;
+          break;
+        }
+      }
+      uniques[key(t->name)].push_back({pos, UniqueConstraint{name, ri.names, std::nullopt}});
+    } else if (ri.origin == "c") {
+      Index ix;
+      ix.name = ri.name;
+      ix.unique = ri.unique;
+      ParsedIndex pi = parse_create_index(index_sql[key(ri.name)]);
+      bool use_text = pi.elements.size() == ri.cids.size();
+      for (size_t i = 0; i < ri.cids.size(); ++i) {
+        std::string element = ri.cids[i] >= 0 ? ri.names[i] : "?";
+        if (use_text) {
+          auto toks = tokenize(pi.elements[i]);
+          bool plain = toks.size() == 1 && ri.cids[i] >= 0 &&
+                       (toks[0].kind == TokenKind::word || toks[0].kind == TokenKind::quoted_ident);
+          if (!plain) element = pi.elements[i];
+        }
+        ix.columns.push_back(element);
+      }
+      if (ri.partial) ix.where = pi.where;
+      t->indexes.push_back(std::move(ix));
+    }
+  }
+  for (auto& [tkey, list] : uniques) {
+    std::stable_sort(list.begin(), list.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& u : list) tables[table_pos[tkey]].uniques.push_back(std::move(u.second));
+  }
+
+  // Foreign keys, grouped by (table, id); ordered as written in the CREATE text.
+  std::map<std::string, std::map<int, RawForeignKey>> raw_fks;
+  for (const auto& r : fk_rows) {
+    if (!find(text(r, 0))) continue;
+    RawForeignKey& f = raw_fks[key(text(r, 0))][std::stoi(text(r, 1))];
+    f.ref_table = text(r, 2);
+    f.columns.push_back(text(r, 3));
+    f.ref_columns.push_back(r[4]);
+    f.on_update = fk_action(text(r, 5));
+    f.on_delete = fk_action(text(r, 6));
+  }
+  for (auto& [tkey, by_id] : raw_fks) {
+    Table& t = tables[table_pos[tkey]];
+    const ParsedTable& pt = parsed[tkey];
+    std::vector<bool> used(pt.foreign_keys.size(), false);
+    std::vector<std::pair<size_t, ForeignKey>> list;
+    // pragma ids run in reverse order of declaration.
+    for (auto it = by_id.rbegin(); it != by_id.rend(); ++it) {
+      RawForeignKey& f = it->second;
+      ForeignKey fk;
+      fk.columns = f.columns;
+      fk.ref_table = f.ref_table;
+      fk.on_delete = f.on_delete;
+      fk.on_update = f.on_update;
+      bool omitted = std::any_of(f.ref_columns.begin(), f.ref_columns.end(),
+                                 [](const auto& c) { return !c; });
+      if (omitted) {
+        auto pit = pk_cols.find(key(f.ref_table));
+        if (pit != pk_cols.end() && !pit->second.empty()) {
+          auto pks = pit->second;
+          std::sort(pks.begin(), pks.end());
+          for (const auto& p : pks) fk.ref_columns.push_back(p.second);
+        } else {
+          for (const auto& rr : query(make_statement(kPrimaryKeyQuery, {f.ref_table})))
+            fk.ref_columns.push_back(text(rr, 0));
+        }
+      } else {
+        for (const auto& c : f.ref_columns) fk.ref_columns.push_back(*c);
+      }
+      size_t pos = pt.foreign_keys.size();
+      for (size_t i = 0; i < pt.foreign_keys.size(); ++i) {
+        const ParsedForeignKey& p = pt.foreign_keys[i];
+        if (!used[i] && same_names(p.columns, fk.columns) && util::iequals(p.ref_table, fk.ref_table)) {
+          used[i] = true;
+          pos = i;
+          fk.name = p.name;
+          fk.deferrable = p.deferrable;
+          fk.initially_deferred = p.initially_deferred;
+          break;
+        }
+      }
+      list.emplace_back(pos, std::move(fk));
+    }
+    std::stable_sort(list.begin(), list.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& f : list) t.foreign_keys.push_back(std::move(f.second));
+  }
+
+  for (auto& t : tables)
+    if (wanted(t.name) || only) md.add_table(std::move(t));
+  return md;
+}
+
+std::vector<std::string> SqliteConnection::dependent_objects_sql(const std::string& /*schema*/,
+                                                                 const std::string& table) {
+  auto rows = query(make_statement(
+      "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+      "WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
+      {}));
+  std::set<std::string> views;
+  for (const auto& r : rows)
+    if (text(r, 0) == "view") views.insert(key(text(r, 1)));
+  std::vector<std::string> view_sql, trigger_sql;
+  for (const auto& r : rows) {
+    const std::string& sql = text(r, 3);
+    if (text(r, 0) == "view") {
+      view_sql.push_back(sql);
+    } else if (util::iequals(text(r, 2), table) || views.count(key(text(r, 2))) ||
+               mentions_identifier(sql, table)) {
+      trigger_sql.push_back(sql);
+    }
+  }
+  view_sql.insert(view_sql.end(), trigger_sql.begin(), trigger_sql.end());
+  return view_sql;
+}
+
+}  // namespace migrate::sqlite
