@@ -267,3 +267,40 @@ TEST_CASE("pg sql op runs several statements and picks the postgresql text", "[p
 
 }  // namespace
 }  // namespace migrate
+
+namespace migrate {
+namespace {
+
+TEST_CASE("pg implicit_constraint_name matches the names the server chooses", "[pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  test::PgDatabase db;
+  auto conn = test::pg_connect(db.url());
+  const std::string long_table(70, 'p');
+  const std::string long_col(40, 'c');
+  conn->execute_script(
+      "CREATE TABLE parent (id integer PRIMARY KEY, a integer, b integer, UNIQUE (a, b));"
+      "CREATE TABLE child (id integer PRIMARY KEY, a integer, b integer, qty integer,"
+      " UNIQUE (a, b), FOREIGN KEY (a, b) REFERENCES parent (a, b), CHECK (qty > 0),"
+      " CHECK (a < b), FOREIGN KEY (id) REFERENCES parent (id));"
+      "CREATE TABLE " + long_table + " (" + long_col + " integer UNIQUE CHECK (" + long_col +
+      " > 0))");
+  for (const std::string& name : {std::string("child"), long_table.substr(0, 63)}) {
+    auto t = conn->reflect_table("", name);
+    REQUIRE(t);
+    const Dialect& d = postgresql_dialect();
+    if (!t->primary_key.empty())
+      CHECK(t->primary_key.name ==
+            d.implicit_constraint_name(*t, ConstraintKind::primary_key, t->primary_key.columns, ""));
+    for (const auto& u : t->uniques)
+      CHECK(u.name == d.implicit_constraint_name(*t, ConstraintKind::unique, u.columns, ""));
+    for (const auto& fk : t->foreign_keys)
+      CHECK(fk.name ==
+            d.implicit_constraint_name(*t, ConstraintKind::foreign_key, fk.columns, ""));
+    for (const auto& ck : t->checks)
+      CHECK(ck.name == d.implicit_constraint_name(*t, ConstraintKind::check, {}, ck.sql));
+    for (const auto& u : t->uniques) CHECK(d.is_generated_name(*t, u.name));
+  }
+}
+
+}  // namespace
+}  // namespace migrate

@@ -370,3 +370,37 @@ TEST_CASE("pg array literal helpers round-trip") {
 
 }  // namespace
 }  // namespace migrate
+
+namespace migrate {
+namespace {
+
+TEST_CASE("pg implicit_constraint_name follows the server's naming") {
+  Table t;
+  t.name = "orders";
+  for (const char* c : {"id", "user_id", "Code", "qty"}) {
+    Column col;
+    col.name = c;
+    col.type = "integer";
+    t.columns.push_back(col);
+  }
+  const auto& d = postgresql_dialect();
+  CHECK(d.implicit_constraint_name(t, ConstraintKind::primary_key, {"id"}, "") == "orders_pkey");
+  CHECK(d.implicit_constraint_name(t, ConstraintKind::unique, {"user_id", "qty"}, "") ==
+        "orders_user_id_qty_key");
+  CHECK(d.implicit_constraint_name(t, ConstraintKind::foreign_key, {"user_id"}, "") ==
+        "orders_user_id_fkey");
+  CHECK(d.implicit_constraint_name(t, ConstraintKind::check, {}, "qty > 0 AND qty < 10") ==
+        "orders_qty_check");
+  CHECK(d.implicit_constraint_name(t, ConstraintKind::check, {}, "\"Code\" <> 'qty'::text") ==
+        "orders_Code_check");
+  CHECK(d.implicit_constraint_name(t, ConstraintKind::check, {}, "qty > id") == "orders_check");
+  Table long_table;
+  long_table.name = std::string(70, 't');
+  std::string name = d.implicit_constraint_name(long_table, ConstraintKind::unique,
+                                                {std::string(40, 'c')}, "");
+  CHECK(name.size() == 63);
+  CHECK(name == std::string(29, 't') + "_" + std::string(29, 'c') + "_key");
+}
+
+}  // namespace
+}  // namespace migrate

@@ -24,6 +24,14 @@ class PgDialect : public Dialect {
   std::string canonical_default(std::string_view expr, std::string_view type) const override;
   std::string canonical_expression(std::string_view expr) const override;
   bool is_generated_name(const Table& table, std::string_view name) const override;
+  /// PostgreSQL's own choice (ChooseConstraintName/makeObjectName): <table>_pkey,
+  /// <table>_<cols>_key, <table>_<cols>_fkey, <table>_<col>_check when the CHECK names
+  /// exactly one column of the table, else <table>_check; the table and column parts are
+  /// truncated so the whole fits in 63 bytes. The numeric suffix the server appends on a
+  /// name collision cannot be known offline and is not added.
+  std::string implicit_constraint_name(const Table& table, ConstraintKind kind,
+                                       const std::vector<std::string>& columns,
+                                       std::string_view check_sql) const override;
 
   std::vector<Statement> render(const Operation& op, const RenderContext& ctx) const override;
   std::vector<Statement> render_create_table(const Table& table) const override;
