@@ -55,6 +55,7 @@ TEST_CASE("pg create_table and drop_table run and reflect", "[pg]") {
   Table t = reflected(*conn, "users");
   REQUIRE(t.columns.size() == 4);
   CHECK(t.columns[0].autoincrement);
+  CHECK(t.columns[0].identity == std::optional<std::string>("by default"));
   CHECK(t.primary_key == PrimaryKey{"pk_users", {"id"}});
   CHECK(t.comment == std::optional<std::string>("people"));
   CHECK(pg().canonical_default(*t.columns[2].default_, t.columns[2].type) == "'active'");

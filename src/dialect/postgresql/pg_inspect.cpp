@@ -102,13 +102,22 @@ MetaData PgConnection::reflect_scope(const PgReflectScope& scope) {
     } else {
       c.default_ = opt(row, 4);
     }
-    // Identity BY DEFAULT is what `autoincrement` renders to; ALWAYS is kept explicit.
-    if (identity == "d") c.autoincrement = true;
-    if (identity == "a") {
+    if (identity == "d" || identity == "a") {
       c.autoincrement = true;
-      c.identity = "always";
+      c.identity = identity == "a" ? "always" : "by default";
     }
-    if (flag(row, 9)) c.autoincrement = true;  // serial: default nextval of an owned sequence
+    // serial: the default is nextval() of a sequence the column owns. Reported as the
+    // serial type without a default, so a `serial` model compares clean and the column
+    // renders back as it was created.
+    if (flag(row, 9) && c.default_ &&
+        util::starts_with(util::to_lower(*c.default_), "nextval(")) {
+      const std::string base = dialect().canonical_type(c.type);
+      if (base == "integer" || base == "bigint" || base == "smallint") {
+        c.type = base == "integer" ? "serial" : base == "bigint" ? "bigserial" : "smallserial";
+        c.default_.reset();
+        c.autoincrement = true;
+      }
+    }
     c.collation = opt(row, 7);
     c.comment = opt(row, 8);
     t->columns.push_back(std::move(c));
