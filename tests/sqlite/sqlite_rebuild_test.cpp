@@ -300,3 +300,109 @@ TEST_CASE("a rebuild keeps WITHOUT ROWID and STRICT tables as they are", "[sqlit
   CHECK(t.find_column("v")->default_ == "7"s);
   CHECK(mt::scalar(*c, "SELECT v FROM w WHERE k = 'a'") == "1");
 }
+
+TEST_CASE("rebuild keeps a self-referencing foreign key pointing at the table", "[sqlite][rebuild]") {
+  auto c = mt::open_memory(
+      "CREATE TABLE node (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES node (id) ON DELETE CASCADE, v TEXT);"
+      "INSERT INTO node VALUES (1, NULL, 'a'), (2, 1, 'b');");
+  migrate::AlterColumn a;
+  a.table = "node";
+  a.column = "v";
+  a.new_type = "varchar(5)";
+  mt::run_op(*c, a);
+  auto t = mt::reflect_one(*c, "node");
+  REQUIRE(t.foreign_keys.size() == 1);
+  CHECK(t.foreign_keys[0].ref_table == "node");
+  CHECK(t.foreign_keys[0].on_delete == "CASCADE");
+  CHECK(mt::scalar(*c, "SELECT sql FROM sqlite_schema WHERE name = 'node'").find("_migrate_tmp_") ==
+        std::string::npos);
+  CHECK(mt::scalar(*c, "SELECT count(*) FROM node") == "2");
+}
+
+TEST_CASE("rebuild survives views on views, INSTEAD OF triggers and other tables' triggers", "[sqlite][rebuild]") {
+  auto c = mt::open_memory(R"SQL(
+    CREATE TABLE "order" (id INTEGER PRIMARY KEY, "the total" TEXT);
+    CREATE TABLE log (msg TEXT);
+    CREATE TABLE src (v TEXT);
+    CREATE VIEW v1 AS SELECT id, "the total" FROM "order";
+    CREATE VIEW v2 AS SELECT id FROM v1;
+    CREATE TRIGGER tr_view INSTEAD OF INSERT ON v1 BEGIN INSERT INTO "order" ("the total") VALUES (new."the total"); END;
+    CREATE TRIGGER tr_src AFTER INSERT ON src BEGIN INSERT INTO "order" ("the total") VALUES (new.v); END;
+    INSERT INTO "order" VALUES (1, '10');
+  )SQL");
+  migrate::AlterColumn a;
+  a.table = "order";
+  a.column = "the total";
+  a.new_type = "numeric(10,2)";
+  a.new_nullable = false;
+  mt::run_op(*c, a);
+  CHECK(mt::reflect_one(*c, "order").find_column("the total")->type == "numeric(10,2)");
+  CHECK(mt::scalar(*c, "SELECT count(*) FROM v2") == "1");
+  c->execute_script("INSERT INTO v1 (\"the total\") VALUES ('5'); INSERT INTO src VALUES ('7');");
+  CHECK(mt::scalar(*c, "SELECT count(*) FROM \"order\"") == "3");
+  auto md = c->reflect(migrate::ReflectOptions{});
+  CHECK(md.views.size() == 2);
+  CHECK(md.unsupported.size() == 2);
+}
+
+TEST_CASE("rebuild keeps the AUTOINCREMENT high-water mark of an emptied table", "[sqlite][rebuild]") {
+  auto c = mt::open_memory(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);"
+      "INSERT INTO t (v) VALUES ('a'), ('b'), ('c'); DELETE FROM t;");
+  migrate::AlterColumn a;
+  a.table = "t";
+  a.column = "v";
+  a.new_default = std::optional<std::string>("'x'");
+  mt::run_op(*c, a);
+  c->execute_script("INSERT INTO t DEFAULT VALUES");
+  CHECK(mt::scalar(*c, "SELECT id FROM t") == "4");
+  CHECK(mt::scalar(*c, "SELECT count(*) FROM sqlite_sequence") == "1");
+}
+
+TEST_CASE("a rebuild refuses to run with foreign_keys on, where DROP TABLE would cascade", "[sqlite][rebuild]") {
+  auto c = mt::open_memory(kSchema);
+  c->set_foreign_keys(true);
+  auto a = alter("status");
+  a.new_type = "varchar(9)";
+  try {
+    mt::run_op(*c, a);
+    FAIL("no error");
+  } catch (const migrate::DatabaseError& e) {
+    CHECK(std::string(e.what()).find("PRAGMA foreign_keys") != std::string::npos);
+  }
+  CHECK(mt::scalar(*c, "SELECT count(*) FROM posts") == "2");
+}
+
+TEST_CASE("an upgrade and its downgrade through rebuilds restore the schema", "[sqlite][rebuild]") {
+  auto c = mt::open_memory(kSchema);
+  auto before = c->reflect(migrate::ReflectOptions{});
+  std::vector<std::pair<migrate::Operation, migrate::Operation>> steps;
+  {
+    auto up = alter("age");
+    up.new_type = "integer";
+    up.new_nullable = false;
+    up.new_default = std::optional<std::string>("0");
+    auto down = alter("age");
+    down.new_type = "TEXT";
+    down.new_nullable = true;
+    down.new_default = std::optional<std::string>();
+    steps.emplace_back(up, down);
+  }
+  {
+    migrate::DropConstraint down;
+    down.table = "users";
+    down.name = "uq_e";
+    down.kind = migrate::ConstraintKind::unique;
+    steps.emplace_back(migrate::CreateUniqueConstraint{"", "users", {"uq_e", {"email", "org_id"}, std::nullopt}}, down);
+  }
+  c->execute_script("UPDATE users SET age = 0 WHERE age IS NULL");
+  for (auto& s : steps) mt::run_op(*c, s.first);
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) mt::run_op(*c, it->second);
+  auto after = c->reflect(migrate::ReflectOptions{});
+  REQUIRE(after.tables().size() == before.tables().size());
+  for (size_t i = 0; i < before.tables().size(); ++i) {
+    CHECK(mt::dump(after.tables()[i]) == mt::dump(before.tables()[i]));
+  }
+  CHECK(after.views == before.views);
+  CHECK(mt::scalar(*c, "SELECT count(*) FROM users") == "2");
+}

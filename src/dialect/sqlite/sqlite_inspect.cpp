@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <migrate/error.hpp>
 
@@ -319,6 +320,26 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
     for (auto& f : list) t.foreign_keys.push_back(std::move(f.second));
   }
 
+  // Name order everywhere: a rebuild moves a table to the end of sqlite_schema and a
+  // re-created constraint to the end of its CREATE text, and neither may make an
+  // unchanged schema compare different.
+  auto by_name = [](const auto& x, const auto& y) { return key(x.name) < key(y.name); };
+  for (auto& t : tables) {
+    std::stable_sort(t.indexes.begin(), t.indexes.end(), by_name);
+    std::stable_sort(t.uniques.begin(), t.uniques.end(), [](const auto& x, const auto& y) {
+      return std::make_pair(key(x.name), x.columns) < std::make_pair(key(y.name), y.columns);
+    });
+    std::stable_sort(t.checks.begin(), t.checks.end(), [](const auto& x, const auto& y) {
+      return std::make_pair(key(x.name), x.sql) < std::make_pair(key(y.name), y.sql);
+    });
+    std::stable_sort(t.foreign_keys.begin(), t.foreign_keys.end(), [](const auto& x, const auto& y) {
+      return std::make_tuple(key(x.name), x.columns, key(x.ref_table)) <
+             std::make_tuple(key(y.name), y.columns, key(y.ref_table));
+    });
+  }
+  std::stable_sort(tables.begin(), tables.end(), by_name);
+  std::stable_sort(md.views.begin(), md.views.end(), by_name);
+  std::stable_sort(md.unsupported.begin(), md.unsupported.end(), by_name);
   for (auto& t : tables)
     if (wanted(t.name) || only) md.add_table(std::move(t));
   return md;

@@ -275,6 +275,13 @@ std::vector<Statement> rebuild(const SqliteDialect& d, const Table& old_t, const
   }
   // Views and triggers that name the table must go: renaming the new table into place
   // re-checks every view and trigger of the schema and fails on one naming a missing table.
+  // With foreign keys enforced, DROP TABLE would delete the rows of the old table one by
+  // one and fire ON DELETE actions in the children (CASCADE would empty them).
+  Statement fk_guard = stmt("SELECT foreign_keys FROM pragma_foreign_keys WHERE foreign_keys <> 0");
+  fk_guard.must_return_no_rows = true;
+  fk_guard.check_message = "cannot rebuild table '" + name +
+                           "' while PRAGMA foreign_keys is ON: run it with foreign keys off";
+  out.push_back(fk_guard);
   for (const auto& dep : deps)
     if (dep.kind == "trigger") out.push_back(stmt("DROP TRIGGER IF EXISTS " + d.quote_identifier(dep.name)));
   for (const auto& dep : deps)
