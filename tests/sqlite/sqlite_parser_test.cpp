@@ -70,6 +70,14 @@ TEST_CASE("parse_create_table finds names, checks, collations and generated colu
   CHECK(p.strict);
 }
 
+TEST_CASE("a constraint name binds only to the constraint right after it", "[sqlite][parser]") {
+  auto p = parse_create_table("CREATE TABLE t (a INT CONSTRAINT nn NOT NULL UNIQUE, b INT CONSTRAINT ck CHECK (b > 0) NULL)");
+  REQUIRE(p.uniques.size() == 1);
+  CHECK(p.uniques[0].name.empty());
+  REQUIRE(p.checks.size() == 1);
+  CHECK(p.checks[0].name == "ck");
+}
+
 TEST_CASE("parse_create_table reads a table-level AUTOINCREMENT primary key", "[sqlite][parser]") {
   auto p = parse_create_table("CREATE TABLE t (id INTEGER, CONSTRAINT pk PRIMARY KEY (id AUTOINCREMENT))");
   CHECK(p.primary_key_autoincrement);

@@ -507,6 +507,7 @@ std::vector<Statement> SqliteDialect::render(const Operation& op, const RenderCo
           [&](const ExecuteSql& o) {
             auto it = o.per_dialect.find("sqlite");
             Statement s = stmt(it != o.per_dialect.end() ? it->second : o.sql);
+            if (util::trim(s.sql).empty()) return std::vector<Statement>{};
             s.no_transaction = !o.transaction;
             return std::vector<Statement>{s};
           },

@@ -264,6 +264,10 @@ void parse_column(std::string_view sql, const Tokens& toks, size_t a, size_t b, 
       fk.columns = {col.name};
       i = parse_references(toks, i, b, &fk);
       out->foreign_keys.push_back(std::move(fk));
+    } else if (is_keyword(t, "NOT") && i + 1 < b && is_keyword(toks[i + 1], "NULL")) {
+      i += 2;
+    } else if (is_keyword(t, "NULL")) {
+      ++i;
     } else if (is_keyword(t, "GENERATED")) {
       i += 2;  // GENERATED ALWAYS, then AS
     } else if (is_keyword(t, "AS") && i + 1 < b && toks[i + 1].kind == TokenKind::lparen) {
@@ -277,7 +281,7 @@ void parse_column(std::string_view sql, const Tokens& toks, size_t a, size_t b, 
         ++i;
       }
     } else {
-      ++i;  // NOT NULL, NULL, conflict clauses, anything unknown
+      ++i;  // conflict clauses, anything unknown
       continue;
     }
     pending_name.clear();
