@@ -130,12 +130,25 @@ std::vector<int> Index::descendants(const std::vector<int>& targets, bool deps, 
 
 bool Index::reaches(const std::vector<int>& tops, int node) const {
   if (node < 0) return false;
+  std::vector<int> key;
+  for (int t : tops)
+    if (t >= 0) key.push_back(t);
+  std::sort(key.begin(), key.end());
+  key.erase(std::unique(key.begin(), key.end()), key.end());
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex);
+    if (key == cache_tops && cache_mask.size() == static_cast<size_t>(size()))
+      return cache_mask[static_cast<size_t>(node)] != 0;
+  }
+  // A walk pruned by generation answers most questions after a few steps; when it grows
+  // large, build the full ancestry mask of `tops` and keep it for the next question.
+  constexpr size_t kBudget = 256;
   const int g = generation[static_cast<size_t>(node)];
   std::unordered_set<int> visited;
   std::vector<int> stack;
-  for (int t : tops)
-    if (t >= 0 && generation[static_cast<size_t>(t)] >= g) stack.push_back(t);
-  while (!stack.empty()) {
+  for (int t : key)
+    if (generation[static_cast<size_t>(t)] >= g) stack.push_back(t);
+  while (!stack.empty() && visited.size() < kBudget) {
     int x = stack.back();
     stack.pop_back();
     if (x == node) return true;
@@ -143,7 +156,14 @@ bool Index::reaches(const std::vector<int>& tops, int node) const {
     for (int p : norm_down[static_cast<size_t>(x)])
       if (generation[static_cast<size_t>(p)] >= g && !visited.count(p)) stack.push_back(p);
   }
-  return false;
+  if (stack.empty()) return false;
+  std::vector<char> mask(static_cast<size_t>(size()), 0);
+  for (int r : ancestors(key, true)) mask[static_cast<size_t>(r)] = 1;
+  const bool found = mask[static_cast<size_t>(node)] != 0;
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  cache_mask = std::move(mask);
+  cache_tops = std::move(key);
+  return found;
 }
 
 std::vector<char> Index::lineage_mask(const std::vector<int>& revs, bool deps) const {

@@ -7,6 +7,7 @@
 // Every traversal is iterative (an explicit stack), so a 10 000-long chain is fine.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -88,6 +89,11 @@ struct Index {
   /// Walks down from `tops` only through generations >= node's, so asking about a
   /// revision near the tops is cheap even in a long chain.
   bool reaches(const std::vector<int>& tops, int node) const;
+  /// The cache behind reaches(): the ancestry mask of the last large query's tops. A
+  /// plan asks about the same other rows step after step, so one entry is enough.
+  mutable std::mutex cache_mutex;
+  mutable std::vector<int> cache_tops;
+  mutable std::vector<char> cache_mask;
   /// anc(r) ∪ desc(r) as a mask.
   std::vector<char> lineage_mask(const std::vector<int>& revs, bool deps) const;
 

@@ -399,22 +399,23 @@ std::vector<int> Index::topological_sort(const std::vector<int>& todo_list,
   std::vector<char> is_current(n, 0);
   for (int h : current) is_current[static_cast<size_t>(h)] = 1;
 
-  // The pending ancestors of a head (itself included). Only revisions still to emit are
-  // ever asked about, and those are reachable through other pending revisions, so the
-  // walk can stay inside `todo`.
+  // The pending ancestors of a head (itself included), as a mask. Only revisions still
+  // to emit are ever asked about, and those are reachable through other pending
+  // revisions, so the walk can stay inside `todo`.
   auto pending_ancestors = [&](int h) {
-    std::unordered_set<int> s;
+    std::vector<char> mask(n, 0);
     std::vector<int> stack{h};
     while (!stack.empty()) {
       int x = stack.back();
       stack.pop_back();
-      if (!s.insert(x).second) continue;
+      if (mask[static_cast<size_t>(x)]) continue;
+      mask[static_cast<size_t>(x)] = 1;
       for (int p : norm_down[static_cast<size_t>(x)])
-        if (todo[static_cast<size_t>(p)] && !s.count(p)) stack.push_back(p);
+        if (todo[static_cast<size_t>(p)] && !mask[static_cast<size_t>(p)]) stack.push_back(p);
     }
-    return s;
+    return mask;
   };
-  std::vector<std::unordered_set<int>> anc;
+  std::vector<std::vector<char>> anc;
   for (int h : current) anc.push_back(pending_ancestors(h));
 
   std::vector<int> output;
@@ -427,7 +428,7 @@ std::vector<int> Index::topological_sort(const std::vector<int>& todo_list,
     const int cand = current[idx];
     bool switched = false;
     for (size_t j = 0; j < anc.size(); ++j)
-      if (j != idx && anc[j].count(cand)) {
+      if (j != idx && anc[j][static_cast<size_t>(cand)]) {
         idx = j;
         switched = true;
         break;
@@ -451,7 +452,7 @@ std::vector<int> Index::topological_sort(const std::vector<int>& todo_list,
     for (int r : add) is_current[static_cast<size_t>(r)] = 1;
     current[idx] = add.front();
     if (norm_deps[static_cast<size_t>(cand)].empty() && down[static_cast<size_t>(cand)].size() == 1) {
-      anc[idx].erase(cand);
+      anc[idx][static_cast<size_t>(cand)] = 0;
     } else {
       anc[idx] = pending_ancestors(add.front());
       for (size_t k = 1; k < add.size(); ++k) {
