@@ -406,3 +406,17 @@ TEST_CASE("an upgrade and its downgrade through rebuilds restore the schema", "[
   CHECK(after.views == before.views);
   CHECK(mt::scalar(*c, "SELECT count(*) FROM users") == "2");
 }
+
+TEST_CASE("dropping a column a view still uses fails the migration and changes nothing", "[sqlite][rebuild]") {
+  auto c = mt::open_memory(kSchema);
+  c->execute_script("CREATE VIEW ages AS SELECT age FROM users");
+  try {
+    mt::run_op(*c, migrate::DropColumn{"", "users", "age", std::nullopt});
+    FAIL("no error");
+  } catch (const migrate::DatabaseError& e) {
+    CHECK(std::string(e.what()).find("no such column: age") != std::string::npos);
+    CHECK(e.sql() == "SELECT 1 FROM \"ages\" LIMIT 0");
+  }
+  CHECK(mt::reflect_one(*c, "users").find_column("age"));
+  CHECK(mt::scalar(*c, "SELECT count(*) FROM ages") == "2");
+}

@@ -181,7 +181,7 @@ TEST_CASE("ops SQLite cannot do natively render as a rebuild", "[sqlite][render]
   alter.column = "status";
   alter.new_type = "varchar(20)";
   auto out = sqls(d.render(alter, ctx));
-  REQUIRE(out.size() == 13);
+  REQUIRE(out.size() == 14);
   CHECK(out[0].find("pragma_foreign_keys") != std::string::npos);
   out.erase(out.begin());
   CHECK(out[0] == "DROP TRIGGER IF EXISTS \"tr\"");
@@ -191,14 +191,15 @@ TEST_CASE("ops SQLite cannot do natively render as a rebuild", "[sqlite][render]
   CHECK(out[3] ==
         "INSERT INTO \"_migrate_tmp_users\" (\"id\", \"email\", \"status\", \"org_id\") "
         "SELECT \"id\", \"email\", \"status\", \"org_id\" FROM \"users\"");
-  CHECK(out[4] == "DELETE FROM sqlite_sequence WHERE name = ?");
+  CHECK(out[4] == "DELETE FROM sqlite_sequence WHERE name = '_migrate_tmp_users'");
   CHECK(out[5].rfind("INSERT INTO sqlite_sequence", 0) == 0);
   CHECK(out[6] == "DROP TABLE \"users\"");
   CHECK(out[7] == "ALTER TABLE \"_migrate_tmp_users\" RENAME TO \"users\"");
   CHECK(out[8].rfind("CREATE INDEX \"ix_users_status\"", 0) == 0);
   CHECK(out[9] == deps[0]);
-  CHECK(out[10] == deps[1]);
-  CHECK(out[11].find("pragma_foreign_key_check") != std::string::npos);
+  CHECK(out[10] == "SELECT 1 FROM \"v\" LIMIT 0");
+  CHECK(out[11] == deps[1]);
+  CHECK(out[12].find("pragma_foreign_key_check") != std::string::npos);
 }
 
 TEST_CASE("a rebuild without the current definition is refused clearly", "[sqlite][render]") {

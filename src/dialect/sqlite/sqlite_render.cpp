@@ -261,6 +261,9 @@ struct Dependent {
 };
 
 // The rebuild itself. `renamed` maps new column names to old ones for the copy.
+// The table name appears as a value in the sqlite_sequence and foreign-key-check
+// statements; it is written as a quoted literal rather than bound, so that offline SQL
+// (--sql, which prints statements as they are) stays runnable.
 std::vector<Statement> rebuild(const SqliteDialect& d, const Table& old_t, const Table& new_t,
                                const std::vector<std::string>& dependent_sql,
                                const std::map<std::string, std::string>& renamed = {}) {
@@ -324,23 +327,25 @@ std::vector<Statement> rebuild(const SqliteDialect& d, const Table& old_t, const
   };
   if (has_autoinc(old_t) && has_autoinc(new_t)) {
     // Keep the AUTOINCREMENT high-water mark: ids of deleted rows are never reused.
-    out.push_back(make_statement("DELETE FROM sqlite_sequence WHERE name = ?", {tmp}));
-    out.push_back(make_statement(
-        "INSERT INTO sqlite_sequence (name, seq) SELECT ?, seq FROM sqlite_sequence WHERE lower(name) = lower(?)",
-        {tmp, name}));
+    out.push_back(stmt("DELETE FROM sqlite_sequence WHERE name = " + d.quote_literal(tmp)));
+    out.push_back(stmt("INSERT INTO sqlite_sequence (name, seq) SELECT " + d.quote_literal(tmp) +
+                       ", seq FROM sqlite_sequence WHERE lower(name) = lower(" + d.quote_literal(name) + ")"));
   }
   out.push_back(stmt("DROP TABLE " + qname));
   out.push_back(stmt("ALTER TABLE " + d.quote_identifier(tmp) + " RENAME TO " + qname));
   for (const auto& ix : new_t.indexes) out.push_back(create_index_stmt(d, name, &new_t, ix));
   for (const auto& dep : deps)
     if (dep.kind == "view") out.push_back(stmt(dep.sql));
+  // CREATE VIEW does not resolve names; compiling each view does, so a view left naming a
+  // dropped column fails this migration instead of every later ALTER TABLE.
+  for (const auto& dep : deps)
+    if (dep.kind == "view") out.push_back(stmt("SELECT 1 FROM " + d.quote_identifier(dep.name) + " LIMIT 0"));
   for (const auto& dep : deps)
     if (dep.kind == "trigger") out.push_back(stmt(dep.sql));
 
-  Statement fk_check = make_statement(
-      "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check() "
-      "WHERE lower(\"table\") = lower(?) OR lower(parent) = lower(?)",
-      {name, name});
+  Statement fk_check = stmt(
+      "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check() WHERE lower(\"table\") = lower(" +
+      d.quote_literal(name) + ") OR lower(parent) = lower(" + d.quote_literal(name) + ")");
   fk_check.must_return_no_rows = true;
   fk_check.check_message = "foreign key check failed after rebuilding table '" + name + "'";
   out.push_back(fk_check);
