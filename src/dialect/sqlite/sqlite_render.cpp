@@ -3,7 +3,6 @@
 // Schema Changes"): create the new table under a temporary name, copy the rows, drop the
 // old table, rename the new one, recreate indexes, triggers and views, check foreign keys.
 #include <algorithm>
-#include <map>
 
 #include <migrate/error.hpp>
 
@@ -260,13 +259,13 @@ struct Dependent {
   std::string sql;
 };
 
-// The rebuild itself. `renamed` maps new column names to old ones for the copy.
+// The rebuild itself: `old_t` as it is, `new_t` as it must become (same column names for
+// the columns that are kept).
 // The table name appears as a value in the sqlite_sequence and foreign-key-check
 // statements; it is written as a quoted literal rather than bound, so that offline SQL
 // (--sql, which prints statements as they are) stays runnable.
 std::vector<Statement> rebuild(const SqliteDialect& d, const Table& old_t, const Table& new_t,
-                               const std::vector<std::string>& dependent_sql,
-                               const std::map<std::string, std::string>& renamed = {}) {
+                               const std::vector<std::string>& dependent_sql) {
   std::vector<Statement> out;
   const std::string& name = old_t.name;
   const std::string qname = d.quote_identifier(name);
@@ -295,8 +294,7 @@ std::vector<Statement> rebuild(const SqliteDialect& d, const Table& old_t, const
   std::vector<std::string> to_cols, from_cols;
   for (const auto& c : new_t.columns) {
     if (c.generated) continue;
-    auto it = renamed.find(c.name);
-    std::string src = it == renamed.end() ? c.name : it->second;
+    const std::string& src = c.name;  // a rename ran natively before the rebuild
     const Column* old_c = old_t.find_column(src);
     if (old_c && !old_c->generated) {
       to_cols.push_back(d.quote_identifier(c.name));
