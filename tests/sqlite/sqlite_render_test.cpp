@@ -277,3 +277,63 @@ TEST_CASE("reflect then render then reflect gives the same table", "[sqlite][ren
     }
   }
 }
+
+TEST_CASE("every native op's SQL runs on a real database with the expected effect", "[sqlite][render]") {
+  const auto& d = sqlite_dialect();
+  auto fresh = [&]() {
+    auto c = mt::open_memory("CREATE TABLE orgs (id INTEGER PRIMARY KEY)");
+    for (const auto& s : d.render_create_table(users_table())) c->execute(s);
+    c->execute_script("INSERT INTO users (email, org_id) VALUES ('a@x', NULL)");
+    return c;
+  };
+  {
+    auto c = fresh();
+    mt::run_op(*c, migrate::RenameTable{"", "users", "people"});
+    CHECK(c->table_exists("", "people"));
+    CHECK_FALSE(c->table_exists("", "users"));
+  }
+  {
+    auto c = fresh();
+    mt::run_op(*c, migrate::AddColumn{"", "users", col("n", "integer", false, "0")});
+    CHECK(mt::scalar(*c, "SELECT n FROM users") == "0");
+    mt::run_op(*c, migrate::DropColumn{"", "users", "n", std::nullopt});
+    CHECK_FALSE(mt::reflect_one(*c, "users").find_column("n"));
+  }
+  {
+    auto c = fresh();
+    migrate::AlterColumn rename;
+    rename.table = "users";
+    rename.column = "email";
+    rename.new_name = "mail";
+    mt::run_op(*c, rename);
+    auto t = mt::reflect_one(*c, "users");
+    CHECK(t.find_column("mail"));
+    CHECK(t.uniques[0].columns == std::vector<std::string>{"mail"});
+  }
+  {
+    auto c = fresh();
+    migrate::Index ix;
+    ix.name = "ix_e";
+    ix.columns = {"email", "status DESC"};
+    ix.unique = true;
+    mt::run_op(*c, migrate::CreateIndex{"", "users", ix});
+    CHECK(mt::reflect_one(*c, "users").find_index("ix_e")->columns == ix.columns);
+    mt::run_op(*c, migrate::RenameIndex{"", "users", "ix_e", "ix_f"});
+    auto t = mt::reflect_one(*c, "users");
+    CHECK_FALSE(t.find_index("ix_e"));
+    REQUIRE(t.find_index("ix_f"));
+    CHECK(t.find_index("ix_f")->unique);
+    mt::run_op(*c, migrate::DropIndex{"", "users", "ix_f", std::nullopt});
+    CHECK_FALSE(mt::reflect_one(*c, "users").find_index("ix_f"));
+  }
+  {
+    auto c = fresh();
+    migrate::ExecuteSql raw;
+    raw.sql = "UPDATE users SET status = 'disabled'; UPDATE users SET email = 'b@x'";
+    mt::run_op(*c, raw);
+    CHECK(mt::scalar(*c, "SELECT status || email FROM users") == "disabledb@x");
+    mt::run_op(*c, migrate::AlterTableComment{"", "users", std::optional<std::string>("c"), std::nullopt});
+    mt::run_op(*c, migrate::DropTable{"", "users", std::nullopt});
+    CHECK_FALSE(c->table_exists("", "users"));
+  }
+}
