@@ -57,7 +57,7 @@ TEST_CASE("pg render_type maps the models.toml types") {
       {"jsonb", "JSONB"},              {"uuid", "UUID"},
       {"bytea", "BYTEA"},              {"integer[]", "INTEGER[]"},
       {"inet", "inet"},                {"citext", "citext"},
-      {"serial", "serial"},            {"\"Mood\"", "\"Mood\""},
+      {"serial", "SERIAL"},            {"\"Mood\"", "\"Mood\""},
   };
   for (const auto& c : cases) {
     INFO(c.model);

@@ -108,6 +108,8 @@ const std::map<std::string, std::string>& ddl_names() {
       {"blob", "BYTEA"},        {"bytea", "BYTEA"},
       {"json", "JSON"},         {"jsonb", "JSONB"},
       {"uuid", "UUID"},
+      {"serial", "SERIAL"},     {"bigserial", "BIGSERIAL"},
+      {"smallserial", "SMALLSERIAL"},
   };
   return names;
 }
