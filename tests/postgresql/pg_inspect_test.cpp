@@ -456,3 +456,55 @@ TEST_CASE("pg server_normalize returns the server's spelling and rolls back", "[
 
 }  // namespace
 }  // namespace migrate
+
+namespace migrate {
+namespace {
+
+TEST_CASE("pg reflect_script reflects a DDL script and leaves nothing behind", "[pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  test::PgDatabase db;
+  auto conn = test::pg_connect(db.url());
+  conn->execute_script("CREATE TABLE live (id int)");
+  const std::string script =
+      "CREATE TABLE orgs (id serial PRIMARY KEY, name text NOT NULL);"
+      "CREATE TABLE users (id integer PRIMARY KEY, org_id integer REFERENCES orgs (id),"
+      " status text DEFAULT 'a' CHECK (status IN ('a', 'b')));"
+      "CREATE INDEX ix_users_org ON users (org_id) WHERE org_id > 0;"
+      "COMMENT ON TABLE users IS 'people';"
+      "CREATE TABLE migrate_version (version_num varchar(32) PRIMARY KEY);";
+  MetaData md = conn->reflect_script(script, {});
+  REQUIRE(md.tables().size() == 2);
+  const Table* users = md.find_table("users");
+  REQUIRE(users);
+  CHECK(users->schema.empty());
+  CHECK(users->comment == std::optional<std::string>("people"));
+  REQUIRE(users->foreign_keys.size() == 1);
+  CHECK(users->foreign_keys[0].ref_schema.empty());
+  CHECK(users->foreign_keys[0].ref_table == "orgs");
+  REQUIRE(users->indexes.size() == 1);
+  CHECK(users->indexes[0].where == std::optional<std::string>("org_id > 0"));
+  CHECK(md.find_table("orgs")->columns[0].type == "serial");
+  // The live schema is untouched and no scratch schema remains.
+  CHECK_FALSE(conn->in_transaction());
+  CHECK(conn->table_exists("", "live"));
+  CHECK_FALSE(conn->table_exists("", "users"));
+  CHECK(conn->query_sql("SELECT 1 FROM pg_namespace WHERE nspname LIKE 'migrate_script%'").empty());
+
+  // A failing script: DatabaseError, still nothing left, connection usable.
+  CHECK_THROWS_AS(conn->reflect_script("CREATE TABLE a (x int); CREATE TABLE a (y int);", {}),
+                  DatabaseError);
+  CHECK_FALSE(conn->in_transaction());
+  CHECK(conn->query_sql("SELECT 1 FROM pg_namespace WHERE nspname LIKE 'migrate_script%'").empty());
+
+  // Inside an open transaction: a savepoint keeps the caller's work.
+  conn->begin();
+  conn->execute_script("CREATE TABLE mine (x int)");
+  md = conn->reflect_script("CREATE TABLE t (a int)", {});
+  CHECK(md.tables().size() == 1);
+  CHECK(conn->in_transaction());
+  conn->commit();
+  CHECK(conn->table_exists("", "mine"));
+}
+
+}  // namespace
+}  // namespace migrate

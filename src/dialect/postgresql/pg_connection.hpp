@@ -65,6 +65,15 @@ class PgConnection : public Connection {
   bool table_exists(const std::string& schema, const std::string& table) override;
   std::string display_url() const override { return display_url_; }
 
+  /// The schema a DDL script declares (a schema.sql models source): runs `sql` in a fresh
+  /// scratch schema (first on the search_path, then public) inside a transaction that
+  /// is always rolled back (a savepoint when one is open), and reflects that schema with
+  /// reflect()'s code; tables come back without a schema. `options` filters as in
+  /// reflect() (its schemas are ignored). Throws DatabaseError naming the failing
+  /// statement when the script fails. Statements that cannot run in a transaction
+  /// (CREATE INDEX CONCURRENTLY) fail.
+  MetaData reflect_script(const std::string& sql, const ReflectOptions& options);
+
   /// Round trips to the server since the connection opened (every statement counts).
   size_t query_count() const { return query_count_; }
   /// How long lock_for_migration() waits before giving up.

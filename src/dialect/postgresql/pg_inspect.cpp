@@ -326,6 +326,47 @@ std::vector<Table> PgConnection::server_normalize(const std::vector<Table>& decl
   return result;
 }
 
+MetaData PgConnection::reflect_script(const std::string& sql, const ReflectOptions& options) {
+  const PgDialect& d = static_cast<const PgDialect&>(dialect());
+  auto rows = query_sql("SELECT pg_backend_pid()");
+  const std::string scratch =
+      "migrate_script_" + (rows.empty() || !rows[0][0] ? std::string("0") : *rows[0][0]);
+  const bool outer = in_transaction();
+  auto undo = [&] {
+    if (outer) {
+      exec_sql("ROLLBACK TO SAVEPOINT migrate_script");
+      exec_sql("RELEASE SAVEPOINT migrate_script");
+    } else {
+      rollback();
+    }
+  };
+  if (outer)
+    exec_sql("SAVEPOINT migrate_script");
+  else
+    begin();
+  MetaData md;
+  try {
+    exec_sql("CREATE SCHEMA " + d.quote_identifier(scratch));
+    exec_sql("SET LOCAL search_path TO " + d.quote_identifier(scratch) + ", public");
+    exec_sql(sql);
+    PgReflectScope scope;
+    scope.schemas = {scratch};
+    scope.default_schema = scratch;
+    scope.version_table = options.version_table;
+    scope.include_tables = options.include_tables;
+    scope.exclude_tables = options.exclude_tables;
+    md = reflect_scope(scope);
+  } catch (...) {
+    try {
+      undo();
+    } catch (...) {
+    }
+    throw;
+  }
+  undo();
+  return md;
+}
+
 namespace {
 
 // $1: text[] of schema names; $2: one table name or NULL for all.
