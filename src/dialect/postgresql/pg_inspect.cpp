@@ -69,8 +69,8 @@ MetaData PgConnection::reflect_scope(const PgReflectScope& scope) {
   MetaData md;
   std::vector<Table> tables;
   std::unordered_map<std::string, size_t> by_oid;
-  // Table oids -> (schema, name) for every table of the schemas, kept or not, so that
-  // triggers can be attributed.
+  // Rows of the later queries find their table by oid; rows of filtered-out tables
+  // find none and are skipped.
   for (const Row& row : query_sql(kTablesQuery, params)) {
     const std::string& schema = text(row, 1);
     const std::string& name = text(row, 2);
