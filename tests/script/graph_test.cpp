@@ -587,3 +587,79 @@ TEST_CASE("graph: a 10000-revision chain", "[graph][scale]") {
 }
 
 }  // namespace migrate::test
+
+namespace migrate::test {
+
+TEST_CASE("graph: the upgrade order Alembic was observed to produce", "[graph][order]") {
+  // alembic.md §2.4: aaaa -> bbbb -> {cccc0031, cccc0032} -> dddd (merge) -> eeee, and a
+  // second tree ffff0001 -> ffff0002 that depends on bbbb.
+  RevisionGraph g({R("aaaa0001"), R("bbbb0002", {"aaaa0001"}), R("cccc0031", {"bbbb0002"}),
+                   R("cccc0032", {"bbbb0002"}), R("dddd0004", {"cccc0031", "cccc0032"}),
+                   R("eeee0005", {"dddd0004"}), R("ffff0001"),
+                   R("ffff0002", {"ffff0001"}, {"bbbb0002"})});
+  CHECK(step_ids(g.upgrade_steps({}, "heads")) ==
+        Ids{"aaaa0001", "bbbb0002", "cccc0032", "ffff0001", "ffff0002", "cccc0031", "dddd0004",
+            "eeee0005"});
+  CHECK(upgrade_rows(g, {}, "heads") == Ids{"eeee0005", "ffff0002"});
+  // downgrade cccc0031 from eeee0005 runs eeee, dddd and leaves both parents.
+  Ids top = upgrade_rows(g, {}, "eeee0005");
+  CHECK(step_ids(g.downgrade_steps(top, "cccc0031")) == Ids{"eeee0005", "dddd0004"});
+  CHECK(downgrade_rows(g, top, "cccc0031") == Ids{"cccc0031", "cccc0032"});
+  // stamp heads from cccc0031: one update, one new row.
+  auto s = g.stamp_steps({"cccc0031"}, {"heads"});
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].from_text + " -> " + s[0].to_text == "cccc0031 -> eeee0005");
+  CHECK(s[1].from_text + " -> " + s[1].to_text == " -> ffff0002");
+}
+
+TEST_CASE("graph: +1 into a merge of two trees applies the other tree", "[graph][merge]") {
+  RevisionGraph g({R("a1", {}, {}, {"gar"}), R("a2", {"a1"}), R("b1", {}, {}, {"bar"}), R("b2", {"b1"}),
+                   R("m", {"a2", "b2"}), R("top", {"m"})});
+  CHECK(step_ids(g.upgrade_steps({"b2"}, "+1")) == Ids{"a1", "a2", "m"});
+  CHECK(upgrade_rows(g, {"b2"}, "+1") == Ids{"m"});
+  CHECK(g.branch_labels("m") == Ids{"bar", "gar"});
+  CHECK(g.branch_labels("top") == Ids{"bar", "gar"});
+  CHECK(downgrade_rows(g, {"top"}, "gar@-1") == Ids{"m"});
+  CHECK(g.resolve("gar@heads") == Ids{"top"});
+  CHECK(g.resolve("bar@head") == Ids{"top"});
+  CHECK(downgrade_rows(g, {"top"}, "bar@base") == Ids{"a2"});
+  CHECK(downgrade_rows(g, {"top"}, "base").empty());
+}
+
+TEST_CASE("graph: label@-1 needs exactly one current revision on the branch", "[graph][labels]") {
+  // Two rows on one label's branch: the branch forks above the labelled revision.
+  RevisionGraph g({R("a", {}, {}, {"lab"}), R("b", {"a"}), R("c", {"a"})});
+  CHECK(error_of<RevisionError>([&] { g.downgrade_steps({"b", "c"}, "lab@-1"); }) ==
+        "Branch 'lab' has several current revisions (b, c); downgrade one of them explicitly");
+  CHECK(downgrade_rows(g, {"b", "c"}, "b@-1") == Ids{"c"});
+  CHECK(downgrade_rows(g, {"b", "c"}, "c") == Ids{"b", "c"});  // c is a row: nothing to do
+  CHECK(downgrade_rows(g, {"b", "c"}, "a") == Ids{"a"});
+}
+
+TEST_CASE("graph: step texts for progress and offline comments", "[graph][steps]") {
+  RevisionGraph g = with_dependency();
+  auto up = g.upgrade_steps({}, "heads");
+  REQUIRE(up.size() == 4);
+  CHECK(up[0].direction == Direction::up);
+  CHECK(up[0].from_text.empty());  // "-- Running upgrade  -> l1"
+  CHECK(up[0].to_text == "l1");
+  CHECK(up[3].from_text == "p1");  // p2 depends on l2: not shown
+  auto down = g.downgrade_steps({"p2"}, "base");
+  REQUIRE(!down.empty());
+  CHECK(down[0].direction == Direction::down);
+  CHECK(down[0].from_text == "p2");
+  CHECK(down[0].to_text == "p1");
+  // A step whose row is missing cannot be recorded.
+  CHECK(error_of<InputError>([&] {
+          RevisionGraph::apply_changes({"l1"}, g.version_changes({"l1"}, down[0]));
+        }) == "Cannot record the downgrade of p2: its down-revision is ambiguous for version rows l1");
+  auto l2_down = g.downgrade_steps({"l2"}, "base");
+  REQUIRE(l2_down.size() == 2);
+  CHECK(error_of<InputError>([&] {
+          RevisionGraph::apply_changes({"l1"}, g.version_changes({"l1"}, l2_down[0]));
+        }) == "Version table has no row 'l2' to update to 'l1'");
+  CHECK(error_of<RevisionError>([&] { g.version_changes({}, Step{"zz", Direction::up, "", "zz"}); }) ==
+        "No such revision 'zz' for a version-table update");
+}
+
+}  // namespace migrate::test
