@@ -184,6 +184,9 @@ std::vector<int> Index::get_revisions(std::string_view spec) const {
       return out;
     }
   }
+  // "label@base" names nothing, but a misspelt label must not pass silently (Alembic
+  // never looks the label up here).
+  if (n.ids.empty() && n.label) resolve_branch(*n.label);
   std::vector<int> out;
   for (const auto& i : n.ids) out.push_back(revision_for_ident(i, n.label));
   return out;
@@ -655,9 +658,12 @@ std::vector<Step> RevisionGraph::downgrade_steps(const std::vector<std::string>&
       roots = ix.bases;
     else
       roots = ix.next[static_cast<size_t>(dest)];
+    // The label is checked even when there is nothing to filter: "typo@base" with one
+    // base would otherwise drop everything.
+    const int branch_rev = label ? ix.resolve_branch(*label) : graph::kNone;
     if (label && roots.size() > 1) {
       std::vector<char> anc(static_cast<size_t>(ix.size()), 0);
-      for (int r : ix.ancestors({ix.resolve_branch(*label)}, false)) anc[static_cast<size_t>(r)] = 1;
+      for (int r : ix.ancestors({branch_rev}, false)) anc[static_cast<size_t>(r)] = 1;
       std::vector<int> kept;
       for (int r : roots)
         if (anc[static_cast<size_t>(r)]) kept.push_back(r);

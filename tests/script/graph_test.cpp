@@ -369,6 +369,9 @@ TEST_CASE("graph: branches off a shared base", "[graph][labels]") {
         "Revision y1 is not a member of branch 'xbr'");
   CHECK(error_of<RevisionError>([&] { g.upgrade_steps({}, "zzz@head"); }) ==
         "No such revision or branch 'zzz'");
+  CHECK(error_of<RevisionError>([&] { g.upgrade_steps({}, "zzz@base"); }) == "No such branch: 'zzz'");
+  CHECK(error_of<RevisionError>([&] { g.downgrade_steps(all, "zzz@base"); }) == "No such branch: 'zzz'");
+  CHECK(error_of<RevisionError>([&] { g.stamp_steps(all, {"zzz@base"}); }) == "No such revision or branch 'zzz'");
 }
 
 TEST_CASE("graph: a label@rev downgrade works across a merge", "[graph][labels]") {
