@@ -122,7 +122,8 @@ TEST_CASE("pg column ops: add, alter every attribute, rename, drop", "[pg]") {
   undo.new_default = std::optional<std::string>();
   undo.new_comment = std::optional<std::string>();
   apply(*conn, undo);
-  c = reflected(*conn, "users").find_column("years");
+  t = reflected(*conn, "users");
+  c = t.find_column("years");
   REQUIRE(c);
   CHECK(c->nullable);
   CHECK_FALSE(c->default_);
