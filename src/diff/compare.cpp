@@ -19,7 +19,21 @@ class TableComparer {
  public:
   TableComparer(const Table& live, const Table& declared, const Dialect& dialect,
                 const CompareOptions& options, Diff& diff)
-      : live_(live), decl_(declared), dialect_(dialect), options_(options), diff_(diff) {}
+      : live_(live), decl_(declared), dialect_(dialect), options_(options), diff_(diff), renamed_(live) {
+    // Keys, constraints and indexes are compared against the live table with the hinted
+    // column renames already applied, so a renamed column does not rebuild its index.
+    for (const auto& dc : decl_.columns) {
+      if (!dc.renamed_from || live_.find_column(dc.name) || !live_.find_column(*dc.renamed_from)) continue;
+      auto rename = [&](std::vector<std::string>& cols) {
+        for (auto& c : cols)
+          if (c == *dc.renamed_from) c = dc.name;
+      };
+      rename(renamed_.primary_key.columns);
+      for (auto& u : renamed_.uniques) rename(u.columns);
+      for (auto& i : renamed_.indexes) rename(i.columns);
+      for (auto& f : renamed_.foreign_keys) rename(f.columns);
+    }
+  }
 
   void run() {
     columns();
@@ -116,7 +130,7 @@ class TableComparer {
   }
 
   void primary_key() {
-    const auto& lp = live_.primary_key;
+    const auto& lp = renamed_.primary_key;
     const auto& dp = decl_.primary_key;
     if (lp.columns == dp.columns) return;
     if (!lp.empty())
@@ -162,7 +176,7 @@ class TableComparer {
 
   void uniques() {
     match_constraints(
-        live_.uniques, decl_.uniques, ConstraintKind::unique,
+        renamed_.uniques, decl_.uniques, ConstraintKind::unique,
         [](const UniqueConstraint& u) { return join_cols(u.columns); },
         [](const UniqueConstraint& a, const UniqueConstraint& b) { return a.columns == b.columns; },
         [&](const UniqueConstraint& u) -> Operation {
@@ -180,7 +194,7 @@ class TableComparer {
 
   void foreign_keys() {
     match_constraints(
-        live_.foreign_keys, decl_.foreign_keys, ConstraintKind::foreign_key,
+        renamed_.foreign_keys, decl_.foreign_keys, ConstraintKind::foreign_key,
         [&](const ForeignKey& f) { return join_cols(f.columns) + "->" + fk_target(f); },
         [&](const ForeignKey& a, const ForeignKey& b) {
           return a.columns == b.columns && fk_target(a) == fk_target(b) && a.on_delete == b.on_delete &&
@@ -198,7 +212,7 @@ class TableComparer {
 
   void checks() {
     match_constraints(
-        live_.checks, decl_.checks, ConstraintKind::check,
+        renamed_.checks, decl_.checks, ConstraintKind::check,
         [&](const CheckConstraint& c) { return dialect_.canonical_expression(c.sql); },
         [&](const CheckConstraint& a, const CheckConstraint& b) {
           return dialect_.canonical_expression(a.sql) == dialect_.canonical_expression(b.sql);
@@ -230,7 +244,7 @@ class TableComparer {
 
   void indexes() {
     std::unordered_map<std::string, const Index*> live_by_name;
-    for (const auto& i : live_.indexes) live_by_name.emplace(i.name, &i);
+    for (const auto& i : renamed_.indexes) live_by_name.emplace(i.name, &i);
     std::unordered_set<std::string> used;
     for (const auto& d : decl_.indexes) {
       bool expr = d.where.has_value() ||
@@ -257,7 +271,7 @@ class TableComparer {
       }
       add(create_indexes_, CreateIndex{decl_.schema, decl_.name, d}, expr);
     }
-    for (const auto& l : live_.indexes)
+    for (const auto& l : renamed_.indexes)
       if (!used.count(l.name)) {
         bool expr = l.where.has_value();
         add(drop_indexes_, DropIndex{decl_.schema, decl_.name, l.name, l}, expr);
@@ -288,6 +302,7 @@ class TableComparer {
   const Dialect& dialect_;
   const CompareOptions& options_;
   Diff& diff_;
+  Table renamed_;  // live_ with the hinted column renames applied
   bool expression_ = false;
   std::vector<Operation> renames_, adds_, alters_, drop_constraints_, drop_indexes_, create_indexes_,
       create_constraints_, comments_, drop_columns_;

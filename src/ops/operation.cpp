@@ -294,40 +294,39 @@ std::vector<Operation> reverse_all(const std::vector<Operation>& ops) {
 
 namespace {
 
+/// Finds the constraint a DropConstraint means: by name, else by its definition (an
+/// unnamed constraint, or one the database named while the schema here has no name).
+template <class T, class Same>
+bool find_constraint(const std::vector<T>& list, const DropConstraint& o, Same same, size_t* index) {
+  if (!o.name.empty())
+    for (size_t i = 0; i < list.size(); ++i)
+      if (list[i].name == o.name) {
+        *index = i;
+        return true;
+      }
+  if (const T* e = std::get_if<T>(&o.existing))
+    for (size_t i = 0; i < list.size(); ++i)
+      if ((o.name.empty() || list[i].name.empty()) && same(list[i], *e)) {
+        *index = i;
+        return true;
+      }
+  return false;
+}
+
 bool same_columns_kind(const DropConstraint& o, const Table& t, size_t* index) {
-  // Finds the constraint to drop by name, or by definition when unnamed.
   switch (o.kind) {
     case ConstraintKind::unique:
-      for (size_t i = 0; i < t.uniques.size(); ++i) {
-        const auto& u = t.uniques[i];
-        auto* e = std::get_if<UniqueConstraint>(&o.existing);
-        if ((!o.name.empty() && u.name == o.name) || (o.name.empty() && e && u.columns == e->columns)) {
-          *index = i;
-          return true;
-        }
-      }
-      return false;
+      return find_constraint(t.uniques, o, [](const UniqueConstraint& a, const UniqueConstraint& b) {
+        return a.columns == b.columns;
+      }, index);
     case ConstraintKind::foreign_key:
-      for (size_t i = 0; i < t.foreign_keys.size(); ++i) {
-        const auto& f = t.foreign_keys[i];
-        auto* e = std::get_if<ForeignKey>(&o.existing);
-        if ((!o.name.empty() && f.name == o.name) ||
-            (o.name.empty() && e && f.columns == e->columns && f.ref_table == e->ref_table)) {
-          *index = i;
-          return true;
-        }
-      }
-      return false;
+      return find_constraint(t.foreign_keys, o, [](const ForeignKey& a, const ForeignKey& b) {
+        return a.columns == b.columns && a.ref_table == b.ref_table;
+      }, index);
     case ConstraintKind::check:
-      for (size_t i = 0; i < t.checks.size(); ++i) {
-        const auto& c = t.checks[i];
-        auto* e = std::get_if<CheckConstraint>(&o.existing);
-        if ((!o.name.empty() && c.name == o.name) || (o.name.empty() && e && c.sql == e->sql)) {
-          *index = i;
-          return true;
-        }
-      }
-      return false;
+      return find_constraint(t.checks, o, [](const CheckConstraint& a, const CheckConstraint& b) {
+        return util::collapse_spaces(a.sql) == util::collapse_spaces(b.sql);
+      }, index);
     case ConstraintKind::primary_key:
       *index = 0;
       return !t.primary_key.empty();

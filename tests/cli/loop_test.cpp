@@ -29,7 +29,7 @@ namespace {
     fn("postgresql");                                                                   \
   }
 
-const char* kModelsV1 = R"(
+const char* kModelsV1 = R"M(
 [tables.orgs]
 columns = [
   { name = "id",       type = "integer",      primary_key = true },
@@ -49,11 +49,11 @@ columns = [
 ]
 indexes = [ { name = "ix_users_email", columns = ["email"] } ]
 checks  = [ { name = "ck_users_status", sql = "status <> ''" } ]
-)";
+)M";
 
 // Every kind of change issue 2 lists: add/drop column, type, NOT NULL, default,
 // add/drop index, unique, foreign key (new one and changed action), new table.
-const char* kModelsV2 = R"(
+const char* kModelsV2 = R"M(
 [tables.orgs]
 columns = [
   { name = "id",       type = "integer",      primary_key = true },
@@ -83,14 +83,20 @@ columns = [
   { name = "body",    type = "text",    nullable = false, default = "''" },
 ]
 indexes = [ { name = "ix_posts_user", columns = ["user_id"] } ]
-)";
+)M";
 
 std::string rev_of(const std::string& file) { return file.substr(0, file.find('_')); }
 
 nlohmann::json inspect_json(const Project& p) {
   RunResult r = p.run({"inspect", "--format", "json"});
   REQUIRE_RC(r, 0);
-  return nlohmann::json::parse(r.out);
+  auto j = nlohmann::json::parse(r.out);
+  // Column order is not part of the comparison: a column dropped and restored by a
+  // downgrade comes back at the end of its table (as with Alembic).
+  for (auto& t : j["tables"])
+    std::sort(t["columns"].begin(), t["columns"].end(),
+              [](const nlohmann::json& a, const nlohmann::json& b) { return a["name"] < b["name"]; });
+  return j;
 }
 
 void whole_loop(const std::string& backend) {
