@@ -426,7 +426,25 @@ std::vector<int> Index::topological_sort(const std::vector<int>& todo_list,
   size_t idx = 0;
   unsigned long long guard = 0;
   const unsigned long long limit = 64ULL * (remaining + 2) * (remaining + 2) + 1000000ULL;
-  while (!current.empty()) {
+  for (;;) {
+    if (current.empty()) {
+      if (remaining == 0) break;
+      // Revisions the heads do not reach inside the set (Alembic fails an assertion
+      // here, e.g. "history -r X:" where X's only child depends on it): continue from
+      // the pending revisions that nothing pending sits on, in load order.
+      for (size_t r = 0; r < n; ++r) {
+        if (!todo[r]) continue;
+        bool covered = false;
+        for (int c : all_next[r]) covered = covered || todo[static_cast<size_t>(c)];
+        if (!covered) current.push_back(static_cast<int>(r));
+      }
+      if (current.empty()) throw Error("internal error: revision ordering found no starting point");
+      for (int h : current) {
+        is_current[static_cast<size_t>(h)] = 1;
+        anc.push_back(pending_ancestors(h));
+      }
+      idx = 0;
+    }
     if (++guard > limit) throw Error("internal error: revision ordering did not converge");
     const int cand = current[idx];
     bool switched = false;
@@ -716,59 +734,45 @@ std::vector<StampStep> RevisionGraph::stamp_steps(const std::vector<std::string>
     }
     if (dests.empty()) dests.push_back(graph::kNone);
 
-    struct Pending {
-      std::vector<int> from, to;
-      bool upgrade, branch_move;
-    };
-    std::vector<Pending> pending;
-    for (int dest : dests) {
-      if (dest == graph::kNone) {
-        for (int h : filtered) pending.push_back({{h}, {}, false, true});
-        continue;
-      }
-      if (graph::contains(filtered, dest)) continue;
-      std::vector<char> below(static_cast<size_t>(ix.size()), 0);
-      for (int r : ix.descendants({dest}, true)) below[static_cast<size_t>(r)] = 1;
-      bool heads_above = false;
-      for (int h : filtered) heads_above = heads_above || below[static_cast<size_t>(h)];
-      if (heads_above) {
-        pending.push_back({filtered, {dest}, false, false});
-        continue;
-      }
-      bool heads_below = false;
-      for (int h : filtered) heads_below = heads_below || ix.reaches({dest}, h);
-      if (heads_below)
-        pending.push_back({filtered, {dest}, true, false});
-      else
-        pending.push_back({{}, {dest}, true, true});
-    }
-
-    // HeadMaintainer over StampSteps, with the rows as they stand after each step.
+    // Each destination moves the rows of its own lineage, as they stand after the
+    // previous destinations (Alembic computes every step from the rows before the first
+    // and, with several destinations, can delete a row twice).
     using Kind = VersionChange::Kind;
     std::vector<std::string> rows = current;
     auto has = [&](int r) { return std::find(rows.begin(), rows.end(), ix.id(r)) != rows.end(); };
     std::vector<StampStep> steps;
-    for (const auto& p : pending) {
+    auto emit = [&](const std::vector<int>& from, const std::vector<int>& to,
+                    std::vector<VersionChange> changes) {
       StampStep s;
-      s.from = names(ix, p.from);
-      s.to = names(ix, p.to);
+      s.from = names(ix, from);
+      s.to = names(ix, to);
       s.from_text = util::join(s.from, ", ");
       s.to_text = util::join(s.to, ", ");
-      bool from_missing = false, to_missing = false;
-      for (int f : p.from) from_missing = from_missing || !has(f);
-      for (int t : p.to) to_missing = to_missing || !has(t);
-      if (!p.upgrade && p.branch_move) {
-        s.changes.push_back({Kind::remove, s.from.front(), {}});
-      } else if (p.upgrade && (p.branch_move || from_missing) && to_missing) {
-        s.changes.push_back({Kind::insert, {}, s.to.front()});
-      } else if (p.from.size() > 1) {
-        for (size_t i = 0; i + 1 < s.from.size(); ++i) s.changes.push_back({Kind::remove, s.from[i], {}});
-        s.changes.push_back({Kind::update, s.from.back(), s.to.front()});
-      } else if (!p.from.empty() && !p.to.empty()) {
-        s.changes.push_back({Kind::update, s.from.front(), s.to.front()});
-      }
+      s.changes = std::move(changes);
       rows = apply_changes(std::move(rows), s.changes);
       steps.push_back(std::move(s));
+    };
+    for (int dest : dests) {
+      std::vector<int> live;
+      for (int h : filtered)
+        if (has(h)) live.push_back(h);
+      if (dest == graph::kNone) {
+        for (int h : live) emit({h}, {}, {{Kind::remove, ix.id(h), {}}});
+        continue;
+      }
+      if (has(dest)) continue;
+      std::vector<char> lineage = ix.lineage_mask({dest}, true);
+      std::vector<int> mine;
+      for (int h : live)
+        if (lineage[static_cast<size_t>(h)]) mine.push_back(h);
+      if (mine.empty()) {
+        emit({}, {dest}, {{Kind::insert, {}, ix.id(dest)}});
+        continue;
+      }
+      std::vector<VersionChange> changes;
+      for (size_t i = 0; i + 1 < mine.size(); ++i) changes.push_back({Kind::remove, ix.id(mine[i]), {}});
+      changes.push_back({Kind::update, ix.id(mine.back()), ix.id(dest)});
+      emit(mine, {dest}, std::move(changes));
     }
     return steps;
   });

@@ -666,3 +666,33 @@ TEST_CASE("graph: step texts for progress and offline comments", "[graph][steps]
 }
 
 }  // namespace migrate::test
+
+namespace migrate::test {
+
+TEST_CASE("graph: cases Alembic fails an assertion on", "[graph][errors]") {
+  // x's only child y depends on it without following it: "history x:" cannot walk from
+  // the heads to x (Alembic: AssertionError in _topological_sort).
+  RevisionGraph g({R("w"), R("x", {"w"}), R("y", {}, {"x"}), R("z", {"y"})});
+  CHECK(g.history("x:", {}) == Ids{"x"});
+  CHECK(g.history("", {}) == Ids{"z", "y", "x", "w"});
+  CHECK(upgrade_rows(g, {}, "heads") == Ids{"z"});
+  // Nothing follows x through down_revision and x has no row of its own.
+  CHECK(error_of<RevisionError>([&] { g.downgrade_steps({"z"}, "x"); }) ==
+        "Destination x is not a valid downgrade target from current head(s)");
+  CHECK(downgrade_rows(g, {"z"}, "w") == Ids{"w"});
+}
+
+TEST_CASE("graph: stamping several targets moves each lineage once", "[graph][stamp]") {
+  RevisionGraph g({R("a1"), R("a2", {"a1"}), R("b1"), R("b2", {"b1"})});
+  CHECK(stamp_rows(g, {"a1", "b1"}, {"a2", "b2"}) == Ids{"a2", "b2"});
+  CHECK(stamp_rows(g, {"a1", "b1"}, {"heads"}) == Ids{"a2", "b2"});
+  CHECK(stamp_rows(g, {"a2", "b2"}, {"a1", "b1"}) == Ids{"a1", "b1"});
+  CHECK(stamp_rows(g, {"a2", "b2"}, {"a1"}) == Ids{"a1", "b2"});
+  CHECK(stamp_rows(g, {"a2"}, {"a2", "a2"}) == Ids{"a2"});
+  auto steps = g.stamp_steps({"a1", "b1"}, {"heads"});
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].from == Ids{"a1"});
+  CHECK(steps[0].to == Ids{"a2"});
+}
+
+}  // namespace migrate::test
