@@ -360,7 +360,8 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
   }
 
   // Cycles: first through down_revision alone, then with dependencies.
-  std::vector<int> left = graph::peel(ix, ix.down, ix.next, nullptr);
+  std::vector<int> versioned_generation;
+  std::vector<int> left = graph::peel(ix, ix.down, ix.next, &versioned_generation);
   if (!left.empty()) graph::report_cycle(ix, ix.down, left, "Cycle");
   left = graph::peel(ix, all_down, ix.all_next, &ix.generation);
   if (!left.empty()) graph::report_cycle(ix, all_down, left, "Dependency cycle");
@@ -372,16 +373,37 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
   }
 
   // Normalised dependencies: drop those that a (versioned) ancestor already depends on.
+  // For each dependency, look for another revision with the same dependency below r:
+  // a walk down from r pruned at the lowest such revision's generation, which in a
+  // chain stops after a step or two instead of visiting the whole history.
   ix.norm_deps.resize(static_cast<size_t>(n));
   ix.norm_down.resize(static_cast<size_t>(n));
+  std::vector<std::vector<int>> dependents(static_cast<size_t>(n));
+  for (int r = 0; r < n; ++r)
+    for (int d : at(ix.deps, r)) at(dependents, d).push_back(r);
+  std::vector<int> visit_stamp(static_cast<size_t>(n), -1);
+  std::vector<int> candidate_stamp(static_cast<size_t>(n), -1);
+  int stamp = 0;
   for (int r = 0; r < n; ++r) {
-    if (!at(ix.deps, r).empty()) {
-      std::vector<char> inherited(static_cast<size_t>(n), 0);
-      for (int a : ix.ancestors({r}, false))
-        if (a != r)
-          for (int d : at(ix.deps, a)) inherited[static_cast<size_t>(d)] = 1;
-      for (int d : at(ix.deps, r))
-        if (!inherited[static_cast<size_t>(d)]) at(ix.norm_deps, r).push_back(d);
+    for (int d : at(ix.deps, r)) {
+      ++stamp;
+      int lowest = std::numeric_limits<int>::max();
+      for (int a : at(dependents, d))
+        if (a != r) {
+          at(candidate_stamp, a) = stamp;
+          lowest = std::min(lowest, at(versioned_generation, a));
+        }
+      bool inherited = false;
+      std::vector<int> stack(at(ix.down, r).begin(), at(ix.down, r).end());
+      while (!stack.empty() && !inherited) {
+        int x = stack.back();
+        stack.pop_back();
+        if (at(visit_stamp, x) == stamp || at(versioned_generation, x) < lowest) continue;
+        at(visit_stamp, x) = stamp;
+        if (at(candidate_stamp, x) == stamp) inherited = true;
+        for (int p : at(ix.down, x)) stack.push_back(p);
+      }
+      if (!inherited) at(ix.norm_deps, r).push_back(d);
     }
     at(ix.norm_down, r) = at(ix.down, r);
     for (int d : at(ix.norm_deps, r)) graph::push_unique(at(ix.norm_down, r), d);

@@ -696,3 +696,30 @@ TEST_CASE("graph: stamping several targets moves each lineage once", "[graph][st
 }
 
 }  // namespace migrate::test
+
+namespace migrate::test {
+
+TEST_CASE("graph: 10000 revisions with a dependency on every tenth", "[graph][scale]") {
+  // An application chain of 9000 where every tenth revision depends on the current tip
+  // of a library chain of 1000 (the library is written in step with the application).
+  std::vector<Revision> revs;
+  for (int i = 0; i < 1000; ++i)
+    revs.push_back(R("lib" + std::to_string(i), i ? Ids{"lib" + std::to_string(i - 1)} : Ids{}));
+  for (int i = 0; i < 9000; ++i) {
+    Ids down = i ? Ids{"app" + std::to_string(i - 1)} : Ids{};
+    Ids deps = i % 10 == 0 ? Ids{"lib" + std::to_string(i / 9)} : Ids{};
+    revs.push_back(R("app" + std::to_string(i), down, deps));
+  }
+  RevisionGraph g(revs);
+  CHECK(g.real_heads() == Ids{"lib999", "app8999"});
+  CHECK(g.normalized_down_revisions("app10") == Ids{"app9", "lib1"});
+  auto up = g.upgrade_steps({}, "heads");
+  CHECK(up.size() == revs.size());
+  Ids rows = apply_all(g, {}, up);
+  CHECK(rows == Ids{"app8999", "lib999"});
+  CHECK(apply_all(g, rows, g.downgrade_steps(rows, "base")).empty());
+  CHECK(upgrade_rows(g, {}, "app20") == Ids{"app20"});
+  CHECK(g.current_heads({"app20"}) == Ids{"lib2", "app20"});
+}
+
+}  // namespace migrate::test
