@@ -66,8 +66,9 @@ class RevisionGraph {
   const std::vector<Revision>& revisions() const { return revisions_; }
   /// The revision with exactly this id, or nullptr.
   const Revision* find(std::string_view id) const;
-  /// Resolves one revision from a full id, unique partial id or branch label. Throws
-  /// RevisionError (unknown: the message says so; ambiguous: lists the candidates).
+  /// Resolves one revision from a full id, unique partial id or branch label (also
+  /// "head" and "label@head" when they name one revision). Throws RevisionError
+  /// (unknown: the message says so; ambiguous: lists the candidates; "base").
   const Revision& get(std::string_view id_or_label) const;
 
   /// Versioned heads (no child through down_revision), in load order.
@@ -77,26 +78,35 @@ class RevisionGraph {
   std::vector<std::string> bases() const;
   /// Revisions that have more than one child (branch points), in load order.
   std::vector<std::string> branch_points() const;
-  /// Children through down_revision.
+  /// Children through down_revision, in load order; empty for an unknown id.
   std::vector<std::string> children(std::string_view id) const;
 
   /// Resolves an upgrade target ("head", "heads", "base", ids, "label@head", "+2",
   /// "REV+1", ...) given the database's current version rows and returns the steps in
   /// the order to run them. An upgrade to an ancestor of the current state is no steps.
-  /// Throws RevisionError.
+  /// `current` holds exact revision ids (the version-table rows; for offline FROM:TO,
+  /// resolve FROM with resolve() first). Throws RevisionError: unknown or ambiguous
+  /// target, several heads for "head", a walk that is ambiguous or goes too far, a row
+  /// naming no revision, overlapping rows ("Requested revision c3 overlaps ...").
   std::vector<Step> upgrade_steps(const std::vector<std::string>& current,
                                   std::string_view target) const;
   /// Same for a downgrade target ("base", "-1", ids, "label@-1", "label@base", ...).
+  /// "-1" with several distinct current rows is refused (name a branch: "label@-1").
+  /// A target that is not applied below the current rows: "Destination X is not a
+  /// valid downgrade target from current head(s)".
   std::vector<Step> downgrade_steps(const std::vector<std::string>& current,
                                     std::string_view target) const;
   /// The stamp steps that move the version table from `current` to `targets` (several
-  /// revisions, "heads", "base", ...). With purge, `current` is treated as empty.
+  /// revisions, "heads", "base", ...; empty means "base"). With purge, the caller
+  /// passes an empty `current`. Each step's `changes` are computed against the rows as
+  /// they stand after the previous steps, so applying them in order always fits.
   std::vector<StampStep> stamp_steps(const std::vector<std::string>& current,
                                      const std::vector<std::string>& targets) const;
 
   /// The version-table changes for `step` given the rows before it (Alembic's
   /// HeadMaintainer.update_to_step rules: create branch, merge, unmerge, delete
-  /// branch, update).
+  /// branch, update). Throws RevisionError when the step's revision is unknown or its
+  /// down-revision cannot be told from the rows.
   std::vector<VersionChange> version_changes(const std::vector<std::string>& rows,
                                              const Step& step) const;
   /// `rows` after `changes` (throws InputError when an update/remove misses its row).
@@ -104,7 +114,8 @@ class RevisionGraph {
                                                 const std::vector<VersionChange>& changes);
 
   /// True when `revision` is applied in a database whose version rows are `rows`
-  /// (it is one of them or an ancestor of one, dependencies included).
+  /// (it is one of them or an ancestor of one, dependencies included). False for an
+  /// unknown revision; throws RevisionError when a row names no revision.
   bool is_applied(std::string_view revision, const std::vector<std::string>& rows) const;
 
   /// What `current` prints for these rows: the rows plus dependency ancestors that are
