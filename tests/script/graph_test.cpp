@@ -336,6 +336,11 @@ TEST_CASE("graph: several bases and labelled trees", "[graph][labels]") {
   CHECK(error_of<RevisionError>([&] { g.downgrade_steps({"a2", "b2"}, "-1"); })
             .rfind("Ambiguous downgrade -1 from multiple current heads (a2, b2)", 0) == 0);
   CHECK(error_of<RevisionError>([&] { g.get("gamma@head"); }) == "No such revision or branch 'gamma'");
+  CHECK(g.get("alph@head").id == "a2");  // a label prefix stands for the label
+  CHECK(g.resolve("alpha@heads") == Ids{"a2"});
+  CHECK(g.resolve("heads") == Ids{"a2", "b2"});
+  CHECK(g.resolve("beta@-1") == Ids{"b1"});
+  CHECK(g.resolve("a1@head") == Ids{"a2"});
   CHECK(error_of<RevisionError>([&] { g.get("alpha@b2"); }) ==
         "Revision b2 is not a member of branch 'alpha'");
 }
