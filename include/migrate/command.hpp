@@ -78,6 +78,18 @@ bool cmd_check(const GlobalOptions& g, const Output& out);
 /// Prints the ops between models and database without writing a file (--sql: their SQL).
 /// Returns true when there are none.
 bool cmd_diff(const GlobalOptions& g, bool sql, const Output& out);
+
+struct DiffSourcesOptions {
+  std::string from;     // a database URL, a models.toml, or a schema.sql (or a list: a,b)
+  std::string to;
+  std::string dialect;  // for file-to-file diffs: "sqlite" (default) or "postgresql"
+  bool sql = false;
+};
+/// Prints the ops that turn `from` into `to`, any two of: database URL, models.toml,
+/// schema.sql. File-to-file on SQLite needs no database; schema.sql on PostgreSQL needs
+/// one to load into (the other side's URL, [models] scratch_url or --url). Returns true
+/// when there are no differences. migrate.toml is optional here.
+bool cmd_diff_sources(const GlobalOptions& g, const DiffSourcesOptions& o, const Output& out);
 /// Prints the live schema as models.toml, SQL DDL, Mermaid or JSON.
 void cmd_inspect(const GlobalOptions& g, const std::string& format, const Output& out);
 

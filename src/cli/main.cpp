@@ -93,9 +93,13 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "one revision: header, ops and SQL");
   show->add_option("rev", show_rev, "revision (id, partial id, head, current)")->required();
   auto* check = app.add_subcommand("check", "exit 1 and list the differences when models and database differ");
-  bool diff_sql = false;
-  auto* diff = app.add_subcommand("diff", "print the ops between models and database, write nothing");
-  diff->add_flag("--sql", diff_sql, "print their SQL");
+  migrate::DiffSourcesOptions diff_o;
+  auto* diff = app.add_subcommand("diff", "print the ops between models and database (or --from A --to B), write nothing");
+  diff->add_flag("--sql", diff_o.sql, "print their SQL");
+  diff->add_option("--from", diff_o.from, "a database URL, models.toml or schema.sql (comma-separated list allowed)");
+  diff->add_option("--to", diff_o.to, "a database URL, models.toml or schema.sql");
+  diff->add_option("--dialect", diff_o.dialect, "dialect for file-to-file diffs (default: the configured one, else sqlite)")
+      ->check(CLI::IsMember({"sqlite", "postgresql"}));
   auto* inspect = app.add_subcommand("inspect", "print the live schema (toml, sql, mermaid, json)");
   inspect->add_option("--format", inspect_format, "toml (default), sql, mermaid or json")
       ->check(CLI::IsMember({"toml", "sql", "mermaid", "json"}));
@@ -131,7 +135,11 @@ int main(int argc, char** argv) {
     else if (*history) migrate::cmd_history(g, hist_range, hist_v || g.verbose, hist_i, out);
     else if (*show) migrate::cmd_show(g, show_rev, out);
     else if (*check) return migrate::cmd_check(g, out) ? ExitCode::kOk : ExitCode::kDifferences;
-    else if (*diff) return migrate::cmd_diff(g, diff_sql, out) ? ExitCode::kOk : ExitCode::kDifferences;
+    else if (*diff) {
+      bool same = diff_o.from.empty() && diff_o.to.empty() ? migrate::cmd_diff(g, diff_o.sql, out)
+                                                            : migrate::cmd_diff_sources(g, diff_o, out);
+      return same ? ExitCode::kOk : ExitCode::kDifferences;
+    }
     else if (*inspect) migrate::cmd_inspect(g, inspect_format, out);
     std::fflush(stdout);
     return ExitCode::kOk;

@@ -9,6 +9,7 @@
 #include <migrate/error.hpp>
 #include <migrate/io/models_file.hpp>
 
+#include "util/sql_script.hpp"
 #include "util/strings.hpp"
 
 namespace migrate {
@@ -51,27 +52,46 @@ CompareOptions Environment::compare_options() const {
   return o;
 }
 
-namespace {
-
-MetaData load_sql_models(const std::vector<std::string>& files, const Dialect& dialect, const Config& config) {
-  if (dialect.name() != "sqlite")
-    throw InputError(fmt::format("{}: schema.sql models are not supported on {} yet; use a models.toml",
-                                 files.front(), dialect.name()));
-  auto scratch = open_connection("sqlite:///:memory:");
+MetaData load_sql_models(const std::vector<std::string>& files, const Dialect& dialect, const Config& config,
+                         const std::string& url) {
+  std::vector<ScriptStatement> statements;
   for (const auto& f : files) {
-    std::string sql = util::read_file(f);
-    try {
-      scratch->execute_script(sql);
-    } catch (const DatabaseError& e) {
-      throw InputError(fmt::format("{}: cannot load schema: {}", f, e.what()), e.detail());
-    }
+    auto part = util::split_sql_script(util::read_file(f), f);
+    statements.insert(statements.end(), part.begin(), part.end());
   }
+  // SQLite loads into a private in-memory database; PostgreSQL into a scratch schema of
+  // [models] scratch_url, else of the target database, always rolled back.
+  std::unique_ptr<Connection> scratch;
+  if (dialect.name() == "sqlite")
+    scratch = open_connection("sqlite:///:memory:");
+  else
+    scratch = open_connection(config.scratch_url.empty() ? url : config.scratch_url, config.dir);
   ReflectOptions o;
   o.version_table = config.version_table;
-  return scratch->reflect(o);
+  std::vector<ScriptFailure> failures;
+  MetaData md = scratch->reflect_script(statements, o, &failures);
+  if (!failures.empty()) {
+    std::string detail;
+    for (const auto& f : failures)
+      detail += fmt::format("{}:{}: {}\n    {}\n", f.statement.file, f.statement.line, f.error,
+                            util::collapse_spaces(f.statement.sql).substr(0, 200));
+    const auto& first = failures.front();
+    throw InputError(fmt::format("{}:{}: cannot execute statement ({} statement{} failed): {}", first.statement.file,
+                                 first.statement.line, failures.size(), failures.size() == 1 ? "" : "s", first.error),
+                     detail);
+  }
+  util::RenameHints hints = util::read_rename_hints(statements);
+  for (auto& t : md.mutable_tables()) {
+    // A primary key implies NOT NULL in models (as in models.toml), whatever the
+    // database reports for a column declared without it.
+    for (const auto& pk : t.primary_key.columns)
+      if (Column* c = t.find_column(pk)) c->nullable = false;
+    if (auto it = hints.tables.find(t.name); it != hints.tables.end()) t.renamed_from = it->second;
+    for (auto& c : t.columns)
+      if (auto it = hints.columns.find({t.name, c.name}); it != hints.columns.end()) c.renamed_from = it->second;
+  }
+  return md;
 }
-
-}  // namespace
 
 MetaData Environment::load_models() const {
   if (config_.model_sources.empty())
@@ -88,7 +108,7 @@ MetaData Environment::load_models() const {
     for (const auto& v : part.views) md.views.push_back(v);
   }
   if (!sql_files.empty()) {
-    MetaData part = load_sql_models(sql_files, dialect(), config_);
+    MetaData part = load_sql_models(sql_files, dialect(), config_, config_.url);
     for (const auto& t : part.tables()) md.add_table(t);
     for (const auto& v : part.views) md.views.push_back(v);
   }

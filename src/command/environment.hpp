@@ -41,6 +41,13 @@ class Environment {
 Diff compare_with_database(const Environment& env, Connection& conn, const MetaData& declared,
                            MetaData* live_out = nullptr);
 
+/// The schema declared by schema.sql files, loaded into a scratch database of `dialect`
+/// (SQLite: in memory; PostgreSQL: a rolled-back scratch schema of config.scratch_url, or
+/// else of `url`) and reflected. Rename hints in comments become renamed_from. Throws
+/// InputError "file:line: ..." naming every statement that could not run.
+MetaData load_sql_models(const std::vector<std::string>& files, const Dialect& dialect, const Config& config,
+                         const std::string& url);
+
 /// "rev (label) (head)"-style one-line label of a revision, as Alembic prints it.
 std::string revision_label(const RevisionGraph& graph, const Revision& r, const std::vector<std::string>& current);
 

@@ -319,7 +319,7 @@ Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dial
   std::vector<std::pair<const Table*, const Table*>> pairs;  // live, declared
   // Renames first: the renamed table is then compared as if it had the new name.
   std::vector<Table> renamed_live;
-  renamed_live.reserve(declared.tables().size());
+  renamed_live.reserve(2 * declared.tables().size());
   for (size_t i = 0; i < declared.tables().size(); ++i) {
     const Table& d = declared.tables()[i];
     const Table* l = live.find_table(d.qualified_name());
@@ -342,6 +342,24 @@ Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dial
     } else {
       created.push_back(i);
     }
+  }
+  // Foreign keys of the live schema follow the hinted table renames (the database
+  // rewrites them on RENAME), so they are not seen as changed.
+  std::unordered_map<std::string, std::string> table_renames;
+  for (const auto& op : diff.upgrade)
+    if (const auto* r = std::get_if<RenameTable>(&op)) table_renames.emplace(r->table, r->new_name);
+  if (!table_renames.empty()) {
+    auto retarget = [&](Table& t) {
+      for (auto& f : t.foreign_keys)
+        if (auto it = table_renames.find(f.ref_table); it != table_renames.end()) f.ref_table = it->second;
+    };
+    for (auto& t : renamed_live) retarget(t);
+    for (auto& p : pairs)
+      if (p.first) {
+        renamed_live.push_back(*p.first);  // reserved above: pointers stay valid
+        retarget(renamed_live.back());
+        p.first = &renamed_live.back();
+      }
   }
   // New tables in dependency order.
   std::unordered_set<size_t> is_created(created.begin(), created.end());

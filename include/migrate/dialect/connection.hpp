@@ -27,6 +27,17 @@ struct ReflectOptions {
   std::vector<std::string> include_tables;
 };
 
+/// One statement of a DDL script (a schema.sql models source), with where it came from.
+struct ScriptStatement {
+  std::string sql;
+  std::string file;
+  int line = 0;
+};
+struct ScriptFailure {
+  ScriptStatement statement;
+  std::string error;  // the database's message
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -78,11 +89,27 @@ class Connection {
     return declared;
   }
 
+  /// The schema a DDL script declares, without leaving anything behind: the statements
+  /// run in a transaction that is rolled back (PostgreSQL: in a fresh scratch schema;
+  /// SQLite: call it on an in-memory database). A statement that fails (say, on a table it
+  /// references that a later statement creates) is retried after the others, until no
+  /// statement makes progress; those that never succeed are returned in *failures with
+  /// the database's message. The result is reflected with reflect()'s code.
+  virtual MetaData reflect_script(const std::vector<ScriptStatement>& statements,
+                                  const ReflectOptions& options,
+                                  std::vector<ScriptFailure>* failures);
+
   /// Whether a table exists (the version table check).
   virtual bool table_exists(const std::string& schema, const std::string& table) = 0;
 
   /// The URL with the password masked ("postgresql://user:***@host/db").
   virtual std::string display_url() const = 0;
+
+ protected:
+  /// Runs the statements inside the open transaction, each under a savepoint, retrying
+  /// failures until no progress (the core of reflect_script).
+  void run_script_statements(const std::vector<ScriptStatement>& statements,
+                             std::vector<ScriptFailure>* failures);
 };
 
 /// RAII transaction: begins on construction, rolls back on destruction unless committed.

@@ -73,6 +73,10 @@ class PgConnection : public Connection {
   /// statement when the script fails. Statements that cannot run in a transaction
   /// (CREATE INDEX CONCURRENTLY) fail.
   MetaData reflect_script(const std::string& sql, const ReflectOptions& options);
+  /// The Connection hook: the same, statement by statement with retries (see
+  /// Connection::reflect_script), in a scratch schema.
+  MetaData reflect_script(const std::vector<ScriptStatement>& statements, const ReflectOptions& options,
+                          std::vector<ScriptFailure>* failures) override;
 
   /// Round trips to the server since the connection opened (every statement counts).
   size_t query_count() const { return query_count_; }

@@ -327,6 +327,15 @@ std::vector<Table> PgConnection::server_normalize(const std::vector<Table>& decl
 }
 
 MetaData PgConnection::reflect_script(const std::string& sql, const ReflectOptions& options) {
+  std::vector<ScriptFailure> failures;
+  MetaData md = reflect_script(std::vector<ScriptStatement>{{sql, "", 0}}, options, &failures);
+  if (!failures.empty())
+    throw DatabaseError(failures.front().error, sql);
+  return md;
+}
+
+MetaData PgConnection::reflect_script(const std::vector<ScriptStatement>& statements, const ReflectOptions& options,
+                                      std::vector<ScriptFailure>* failures) {
   const PgDialect& d = static_cast<const PgDialect&>(dialect());
   auto rows = query_sql("SELECT pg_backend_pid()");
   const std::string scratch =
@@ -347,8 +356,10 @@ MetaData PgConnection::reflect_script(const std::string& sql, const ReflectOptio
   MetaData md;
   try {
     exec_sql("CREATE SCHEMA " + d.quote_identifier(scratch));
-    exec_sql("SET LOCAL search_path TO " + d.quote_identifier(scratch) + ", public");
-    exec_sql(sql);
+    // Only the scratch schema: with public on the path, a REFERENCES to a table the
+    // script creates later would bind to the live table of that name.
+    exec_sql("SET LOCAL search_path TO " + d.quote_identifier(scratch));
+    run_script_statements(statements, failures);
     PgReflectScope scope;
     scope.schemas = {scratch};
     scope.default_schema = scratch;

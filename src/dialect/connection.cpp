@@ -1,0 +1,44 @@
+#include <migrate/dialect/connection.hpp>
+
+#include <migrate/error.hpp>
+
+namespace migrate {
+
+void Connection::run_script_statements(const std::vector<ScriptStatement>& statements,
+                                       std::vector<ScriptFailure>* failures) {
+  std::vector<const ScriptStatement*> pending;
+  for (const auto& s : statements) pending.push_back(&s);
+  std::vector<std::string> errors(statements.size());
+  // Each round runs what is left; a statement that fails for want of something a later
+  // one creates succeeds in a later round. Stops when a round makes no progress.
+  for (bool progress = true; progress && !pending.empty();) {
+    progress = false;
+    std::vector<const ScriptStatement*> next;
+    for (const ScriptStatement* s : pending) {
+      execute(Statement{"SAVEPOINT migrate_script_stmt"});
+      try {
+        execute(Statement{s->sql});
+        execute(Statement{"RELEASE SAVEPOINT migrate_script_stmt"});
+        progress = true;
+      } catch (const DatabaseError& e) {
+        execute(Statement{"ROLLBACK TO SAVEPOINT migrate_script_stmt"});
+        execute(Statement{"RELEASE SAVEPOINT migrate_script_stmt"});
+        errors[static_cast<size_t>(s - statements.data())] = e.what();
+        next.push_back(s);
+      }
+    }
+    pending = std::move(next);
+  }
+  if (failures)
+    for (const ScriptStatement* s : pending)
+      failures->push_back({*s, errors[static_cast<size_t>(s - statements.data())]});
+}
+
+MetaData Connection::reflect_script(const std::vector<ScriptStatement>& statements, const ReflectOptions& options,
+                                    std::vector<ScriptFailure>* failures) {
+  Transaction tx(*this);  // rolled back: nothing is left behind
+  run_script_statements(statements, failures);
+  return reflect(options);
+}
+
+}  // namespace migrate
