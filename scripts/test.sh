@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --postgres
+# A port nothing listens on yet (another server may hold the default one).
+if [ -z "${MIGRATE_PG_PORT:-}" ]; then
+  for port in $(seq 55432 55532); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then MIGRATE_PG_PORT=$port; break; fi
+  done
+fi
 export MIGRATE_PG_PORT="${MIGRATE_PG_PORT:-55432}"
 trap 'bash scripts/pg-test-server.sh stop || true' EXIT
 MIGRATE_TEST_PG_URL=$(bash scripts/pg-test-server.sh start)
