@@ -273,7 +273,11 @@ void cmd_inspect(const GlobalOptions& g, const std::string& format, const Output
   MetaData live = conn->reflect(env.reflect_options());
   std::string f = format.empty() ? (g.format == "json" ? "json" : "toml") : format;
   if (f == "toml") {
-    out.out(write_models_toml(live));
+    // Types in the models' own vocabulary ("varchar(200)", not "character varying(200)").
+    MetaData shown = live;
+    for (auto& t : shown.mutable_tables())
+      for (auto& c : t.columns) c.type = conn->dialect().canonical_type(c.type);
+    out.out(write_models_toml(shown));
   } else if (f == "sql") {
     for (size_t idx : dependency_order(live))
       for (const auto& s : conn->dialect().render_create_table(live.tables()[idx])) out.out(util::trim(s.sql) + ";\n");
