@@ -1,0 +1,71 @@
+// PostgreSQL-only behaviour through the binary: URL forms and environment overrides,
+// statements that must run outside a transaction.
+#include <filesystem>
+
+#include <catch2/catch.hpp>
+
+#include "cli/project.hpp"
+
+using migrate::test::Project;
+using migrate::test::RunResult;
+
+namespace {
+
+#define REQUIRE_RC(result, code)                                            \
+  do {                                                                      \
+    const RunResult& r_ = (result);                                         \
+    INFO("stdout:\n" << r_.out << "\nstderr:\n" << r_.err);                 \
+    REQUIRE(r_.exit_code == (code));                                        \
+  } while (0)
+
+/// The same database under another spelling of its URL: postgres:// scheme, a driver
+/// suffix, the user percent-encoded, a libpq parameter passed through.
+std::string respell(const std::string& url) {
+  std::string rest = url.substr(url.find("://") + 3);  // postgres@127.0.0.1:port/db
+  std::string user = rest.substr(0, rest.find('@'));
+  std::string encoded;
+  for (char c : user) encoded += c == 'o' ? std::string("%6F") : std::string(1, c);
+  return "postgres+psycopg2://" + encoded + rest.substr(rest.find('@')) + "?application_name=migrate%20test";
+}
+
+}  // namespace
+
+TEST_CASE("postgresql: URL spellings, ${VAR} and MIGRATE_DATABASE_URL reach the same database", "[cli][pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  Project p("postgresql");
+  p.write_models("[tables.t]\ncolumns = [ { name = \"id\", type = \"integer\", primary_key = true } ]\n");
+  p.write("migrate.toml", "[database]\nurl = \"${APP_DB}\"\n[models]\nsource = \"models.toml\"\n");
+  std::filesystem::create_directories(p.dir() + "/versions");
+  REQUIRE_RC(p.run({"revision", "--autogenerate", "-m", "one"}, {"APP_DB=" + respell(p.url())}), 0);
+  REQUIRE_RC(p.run({"upgrade", "head"}, {"APP_DB=sqlite:///not-used.db", "MIGRATE_DATABASE_URL=" + respell(p.url())}), 0);
+  CHECK(p.tables() == std::vector<std::string>{"t"});
+  RunResult cur = p.run({"current", "-v"}, {"APP_DB=" + p.url()});
+  REQUIRE_RC(cur, 0);
+  // An unset variable is an input error naming it.
+  RunResult unset = p.run({"current"});
+  REQUIRE_RC(unset, 2);
+  CHECK(unset.err.find("APP_DB") != std::string::npos);
+}
+
+TEST_CASE("postgresql: an sql op with transaction = false runs outside the transaction", "[cli][pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  Project p("postgresql");
+  p.write_config();
+  p.write_models("");
+  p.write("versions/a1_t.toml",
+          "revision = \"a1\"\nmessage = \"t\"\n[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE t (id integer, v text)\"\n"
+          "[[downgrade]]\nop = \"sql\"\nsql = \"DROP TABLE t\"\n");
+  p.write("versions/b2_ix.toml",
+          "revision = \"b2\"\ndown_revision = \"a1\"\nmessage = \"ix\"\n[[upgrade]]\nop = \"sql\"\n"
+          "sql = \"CREATE INDEX CONCURRENTLY ix_t_v ON t (v)\"\ntransaction = false\n"
+          "[[downgrade]]\nop = \"sql\"\nsql = \"DROP INDEX CONCURRENTLY ix_t_v\"\ntransaction = false\n");
+  REQUIRE_RC(p.run({"upgrade", "head"}), 0);
+  CHECK(p.query("SELECT indexname FROM pg_indexes WHERE tablename = 't'") == "ix_t_v\n");
+  CHECK(p.versions() == std::vector<std::string>{"b2"});
+  REQUIRE_RC(p.run({"downgrade", "a1"}), 0);
+  CHECK(p.query("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 't'") == "0\n");
+  // Offline, the statement stands outside BEGIN/COMMIT.
+  RunResult sql = p.run({"upgrade", "a1:b2", "--sql"});
+  REQUIRE_RC(sql, 0);
+  CHECK(sql.out.find("COMMIT;\n\nCREATE INDEX CONCURRENTLY ix_t_v ON t (v);\n\nBEGIN;") != std::string::npos);
+}
