@@ -1,0 +1,94 @@
+// The version table and the runner, on an in-memory SQLite database.
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include <migrate/dialect/registry.hpp>
+#include <migrate/error.hpp>
+#include <migrate/runtime/runner.hpp>
+#include <migrate/runtime/version_table.hpp>
+
+#include "support/support.hpp"
+
+using migrate::VersionChange;
+
+TEST_CASE("the version table holds one row per head and checks every update hits one row", "[runtime]") {
+  auto conn = migrate::open_connection("sqlite:///:memory:");
+  migrate::VersionTable vt(conn->dialect(), "migrate_version");
+  CHECK(vt.read(*conn).empty());  // absent: no rows, nothing created
+  CHECK_FALSE(conn->table_exists("", "migrate_version"));
+  vt.ensure(*conn);
+  vt.ensure(*conn);  // idempotent
+  vt.apply(*conn, {{VersionChange::Kind::insert, "", "a"}, {VersionChange::Kind::insert, "", "b"}});
+  vt.apply(*conn, {{VersionChange::Kind::update, "a", "c"}});
+  auto rows = vt.read(*conn);
+  std::sort(rows.begin(), rows.end());
+  CHECK(rows == std::vector<std::string>{"b", "c"});
+  CHECK_THROWS_AS(vt.apply(*conn, {{VersionChange::Kind::update, "zz", "d"}}), migrate::DatabaseError);
+  CHECK_THROWS_AS(vt.apply(*conn, {{VersionChange::Kind::remove, "zz", ""}}), migrate::DatabaseError);
+  vt.apply(*conn, {{VersionChange::Kind::remove, "b", ""}});
+  CHECK(vt.read(*conn) == std::vector<std::string>{"c"});
+}
+
+TEST_CASE("offline version-table statements use literals, as Alembic prints them", "[runtime]") {
+  migrate::VersionTable vt(migrate::dialect_by_name("postgresql"), "migrate_version");
+  auto sql = vt.offline_sql({{VersionChange::Kind::insert, "", "a'1"},
+                             {VersionChange::Kind::update, "a'1", "b"},
+                             {VersionChange::Kind::remove, "b", ""}});
+  REQUIRE(sql.size() == 3);
+  CHECK(sql[0] == "INSERT INTO \"migrate_version\" (version_num) VALUES ('a''1')");
+  CHECK(sql[1] == "UPDATE \"migrate_version\" SET version_num='b' WHERE \"migrate_version\".version_num = 'a''1'");
+  CHECK(sql[2] == "DELETE FROM \"migrate_version\" WHERE \"migrate_version\".version_num = 'b'");
+}
+
+TEST_CASE("the runner applies steps, keeps completed ones on failure and skips applied ones", "[runtime]") {
+  migrate::test::TempDir dir;
+  dir.write("versions/a_one.toml",
+            "revision = \"a\"\nmessage = \"one\"\n[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE t (x INTEGER)\"\n");
+  dir.write("versions/b_two.toml",
+            "revision = \"b\"\ndown_revision = \"a\"\nmessage = \"two\"\n[[upgrade]]\nop = \"sql\"\n"
+            "sql = \"INSERT INTO t VALUES (1)\"\n[[upgrade]]\nop = \"sql\"\nsql = \"INSERT INTO nope VALUES (1)\"\n");
+  migrate::ScriptDirectory scripts(dir.file("versions"));
+  auto conn = migrate::open_connection("sqlite:///" + dir.file("db.sqlite"));
+  migrate::VersionTable vt(conn->dialect(), "migrate_version");
+  vt.ensure(*conn);
+  std::vector<std::string> lines;
+  migrate::RunOptions opts;
+  opts.progress = [&](const std::string& l) { lines.push_back(l); };
+  auto steps = scripts.graph().upgrade_steps({}, "heads");
+  REQUIRE(steps.size() == 2);
+  try {
+    migrate::run_steps(*conn, scripts, vt, steps, opts);
+    FAIL("the second migration should fail");
+  } catch (const migrate::DatabaseError& e) {
+    CHECK(std::string(e.what()).find("b_two.toml failed in upgrade op 2") != std::string::npos);
+    CHECK(e.sql() == "INSERT INTO nope VALUES (1)");
+  }
+  CHECK(vt.read(*conn) == std::vector<std::string>{"a"});
+  CHECK(conn->query({"SELECT COUNT(*) FROM t"})[0][0] == std::optional<std::string>("0"));
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].rfind("Running upgrade  -> a, one ... ", 0) == 0);
+  // A step whose revision is already applied (by another process) is skipped.
+  lines.clear();
+  migrate::run_steps(*conn, scripts, vt, {steps[0]}, opts);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].find("skipped") != std::string::npos);
+}
+
+TEST_CASE("single_transaction rolls back every step on failure", "[runtime]") {
+  migrate::test::TempDir dir;
+  dir.write("versions/a_one.toml",
+            "revision = \"a\"\nmessage = \"one\"\n[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE t (x INTEGER)\"\n");
+  dir.write("versions/b_two.toml",
+            "revision = \"b\"\ndown_revision = \"a\"\nmessage = \"two\"\n[[upgrade]]\nop = \"sql\"\nsql = \"BOGUS\"\n");
+  migrate::ScriptDirectory scripts(dir.file("versions"));
+  auto conn = migrate::open_connection("sqlite:///" + dir.file("db.sqlite"));
+  migrate::VersionTable vt(conn->dialect(), "migrate_version");
+  vt.ensure(*conn);
+  migrate::RunOptions opts;
+  opts.single_transaction = true;
+  CHECK_THROWS_AS(migrate::run_steps(*conn, scripts, vt, scripts.graph().upgrade_steps({}, "heads"), opts),
+                  migrate::DatabaseError);
+  CHECK(vt.read(*conn).empty());
+  CHECK_FALSE(conn->table_exists("", "t"));
+}
