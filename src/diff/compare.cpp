@@ -132,7 +132,8 @@ class TableComparer {
   void primary_key() {
     const auto& lp = renamed_.primary_key;
     const auto& dp = decl_.primary_key;
-    if (lp.columns == dp.columns) return;
+    // A name the model gives is part of the key; an unnamed model key accepts any name.
+    if (lp.columns == dp.columns && (dp.name.empty() || dp.name == lp.name)) return;
     if (!lp.empty())
       add(drop_constraints_, DropConstraint{decl_.schema, decl_.name, lp.name, ConstraintKind::primary_key, lp});
     if (!dp.empty()) {
@@ -164,7 +165,8 @@ class TableComparer {
           }
       if (hit) {
         used[*hit] = true;
-        if (same(live[*hit], d)) continue;
+        // A name the model gives must match; an unnamed model constraint accepts any.
+        if (same(live[*hit], d) && (d.name.empty() || d.name == live[*hit].name)) continue;
         add(drop_constraints_, DropConstraint{decl_.schema, decl_.name, live[*hit].name, kind, live[*hit]}, expression);
       }
       add(create_constraints_, make_create(d), expression);

@@ -198,6 +198,11 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
     if (!t.primary_key.empty()) t.primary_key.name = pt.primary_key_name;
     if (pt.primary_key_autoincrement && t.primary_key.columns.size() == 1)
       if (Column* c = t.find_column(t.primary_key.columns[0])) c->autoincrement = true;
+    // An INTEGER PRIMARY KEY is the rowid: it can never hold NULL, whatever the pragma
+    // says, so `id integer PRIMARY KEY` compares equal to a NOT NULL key column.
+    if (t.primary_key.columns.size() == 1 && !t.without_rowid)
+      if (Column* c = t.find_column(t.primary_key.columns[0]))
+        if (util::iequals(util::trim(c->type), "integer")) c->nullable = false;
     for (const auto& ck : pt.checks) t.checks.push_back({ck.name, ck.sql, std::nullopt});
   }
 

@@ -417,8 +417,67 @@ ParsedObject parse_create_object(std::string_view sql) {
   return out;
 }
 
+namespace {
+
+// Removes parentheses that change nothing around the operands of AND / OR / NOT:
+// "((a > 0) AND (b <> 'z'))" and "a > 0 AND b <> 'z'" mean the same. A group may go when
+// its neighbours bind less tightly than what it holds: a group holding a top-level OR
+// only between OR (or the ends), one holding AND between AND/OR (not after NOT), one
+// holding neither between any boolean connective. Function-call parentheses stay.
+Tokens strip_redundant_parens(Tokens toks) {
+  auto is_kw = [](const Token& t, const char* kw) { return t.kind == TokenKind::word && util::iequals(t.text, kw); };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t open = 0; open < toks.size(); ++open) {
+      if (toks[open].kind != TokenKind::lparen) continue;
+      if (open > 0 && (toks[open - 1].kind == TokenKind::word || toks[open - 1].kind == TokenKind::quoted_ident) &&
+          !is_kw(toks[open - 1], "AND") && !is_kw(toks[open - 1], "OR") && !is_kw(toks[open - 1], "NOT"))
+        continue;  // a function call (or IN (...), which has no boolean connective before it)
+      int depth = 0;
+      size_t close = toks.size();
+      bool has_or = false, has_and = false, has_comma = false;
+      for (size_t j = open; j < toks.size(); ++j) {
+        if (toks[j].kind == TokenKind::lparen) ++depth;
+        else if (toks[j].kind == TokenKind::rparen && --depth == 0) {
+          close = j;
+          break;
+        } else if (depth == 1) {
+          has_or = has_or || is_kw(toks[j], "OR");
+          has_and = has_and || is_kw(toks[j], "AND") || is_kw(toks[j], "BETWEEN");
+          has_comma = has_comma || toks[j].kind == TokenKind::comma;
+        }
+      }
+      if (close == toks.size() || close == open + 1 || has_comma) continue;
+      auto side_ok = [&](const Token* t, bool before) {
+        if (!t) return true;
+        if (t->kind == TokenKind::lparen && before) return true;
+        if (t->kind == TokenKind::rparen && !before) return true;
+        if (is_kw(*t, "OR")) return true;
+        if (is_kw(*t, "AND")) return !has_or;
+        if (is_kw(*t, "NOT") && before) return !has_or && !has_and;
+        return false;
+      };
+      const Token* prev = open > 0 ? &toks[open - 1] : nullptr;
+      const Token* next = close + 1 < toks.size() ? &toks[close + 1] : nullptr;
+      // A parenthesised group inside another group is judged by the outer group's
+      // neighbours only when it spans the whole of it; "( (x) )" collapses step by step.
+      if (!side_ok(prev, true) || !side_ok(next, false)) continue;
+      if (prev && prev->kind == TokenKind::lparen && !(next && next->kind == TokenKind::rparen) &&
+          (has_or || has_and))
+        continue;  // "(a OR b) AND c" inside a group: the neighbour is inside, not a connective
+      toks.erase(toks.begin() + static_cast<long>(close));
+      toks.erase(toks.begin() + static_cast<long>(open));
+      changed = true;
+      break;
+    }
+  }
+  return toks;
+}
+
+}  // namespace
+
 std::string canonical_sql(std::string_view expr) {
-  Tokens toks = tokenize(expr);
+  Tokens toks = strip_redundant_parens(tokenize(expr));
   size_t a = 0, b = toks.size();
   while (b - a >= 2 && toks[a].kind == TokenKind::lparen) {
     // Only strip when the first "(" closes at the last token.
