@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <limits>
-#include <regex>
+#include <cctype>
 
 #include "script/revision_graph_impl.hpp"
 #include "util/strings.hpp"
@@ -53,14 +53,26 @@ std::string relative_error(const std::string& relative, long long n) {
 }  // namespace
 
 std::optional<Relative> parse_relative(std::string_view spec) {
-  static const std::regex re(R"((?:(.+?)@)?(\w+)?([+-]\d+))");
-  std::smatch m;
-  const std::string s(spec);
-  if (!std::regex_match(s, m, re)) return std::nullopt;
+  // The whole text must read [label@][symbol](+|-)digits, symbol a word (Alembic's
+  // pattern (?:(.+?)@)?(\w+)?((?:\+|-)\d+), matched in full). The digits run to the end,
+  // so the sign sits just before the trailing digits; the label ends at the last '@'.
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  size_t q = spec.size();
+  while (q > 0 && std::isdigit(static_cast<unsigned char>(spec[q - 1]))) --q;
+  if (q == spec.size() || q == 0 || (spec[q - 1] != '+' && spec[q - 1] != '-')) return std::nullopt;
+  const std::string_view prefix = spec.substr(0, q - 1);
   Relative r;
-  if (m[1].matched) r.label = m[1].str();
-  if (m[2].matched) r.symbol = m[2].str();
-  r.relative_text = m[3].str();
+  std::string_view symbol = prefix;
+  const auto at = prefix.rfind('@');
+  if (at != std::string_view::npos) {
+    if (at == 0) return std::nullopt;  // the label must not be empty
+    r.label = std::string(prefix.substr(0, at));
+    symbol = prefix.substr(at + 1);
+  }
+  for (char c : symbol)
+    if (!is_word(c)) return std::nullopt;
+  if (!symbol.empty()) r.symbol = std::string(symbol);
+  r.relative_text = std::string(spec.substr(q - 1));
   try {
     r.relative = std::stoll(r.relative_text);
   } catch (const std::exception&) {

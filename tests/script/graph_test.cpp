@@ -728,3 +728,31 @@ TEST_CASE("graph: 10000 revisions with a dependency on every tenth", "[graph][sc
 }
 
 }  // namespace migrate::test
+
+#include <regex>
+
+#include "script/revision_graph_impl.hpp"
+
+namespace migrate::test {
+
+TEST_CASE("graph: relative targets parse as Alembic's pattern matched in full", "[graph][resolve]") {
+  // The reference is Alembic's regular expression, anchored at both ends.
+  const std::regex alembic(R"((?:(.+?)@)?(\w+)?((?:\+|-)\d+))");
+  const std::vector<std::string> inputs = {
+      "+1", "-1", "+10", "-0", "+0", "c3+1", "c3-2", "head-1", "base+2", "alpha@+1", "alpha@-2",
+      "alpha@head-1", "alpha@c3+1", "a@b@head-1", "@-1", "@c+1", "c3", "head", "alpha@head", "c3+",
+      "c3+1x", "x-y-1", "x.y-1", "1-1", "abc_def+3", "-", "+", "", "a@", "a@b@c", "a@@-1", "é-1"};
+  for (const auto& s : inputs) {
+    INFO("'" << s << "'");
+    std::smatch m;
+    const bool expected = std::regex_match(s, m, alembic);
+    std::optional<graph::Relative> got = graph::parse_relative(s);
+    REQUIRE(got.has_value() == expected);
+    if (!expected) continue;
+    CHECK(got->label.value_or("<none>") == (m[1].matched ? m[1].str() : "<none>"));
+    CHECK(got->symbol.value_or("<none>") == (m[2].matched ? m[2].str() : "<none>"));
+    CHECK(got->relative_text == m[3].str());
+  }
+}
+
+}  // namespace migrate::test
