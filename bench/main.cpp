@@ -258,7 +258,6 @@ const Bench::CheckEnv& Bench::check_env(const std::string& dialect, int n, bool 
   if (it != check_envs_.end()) return it->second;
   if (!schemas_.count(n)) schemas_[n] = generate_schema(n, kSeed, false);
   const GeneratedSchema& base = schemas_[n];
-  std::fprintf(stderr, "  (setting up %s database with %d tables)\n", dialect.c_str(), n);
   CheckEnv env;
   std::string db_key = fmt::format("{}-{}", dialect, n);
   std::string base_env_key = db_key;
@@ -270,6 +269,7 @@ const Bench::CheckEnv& Bench::check_env(const std::string& dialect, int n, bool 
     env.url = b.url;
     env.bare_target = b.bare_target;
   } else if (dialect == "sqlite") {
+    std::fprintf(stderr, "  (setting up a SQLite database with %d tables)\n", n);
     fs::create_directories(work_ / "db");
     fs::path db = work_ / "db" / fmt::format("check_{}.sqlite", n);
     fs::remove(db);
@@ -278,12 +278,26 @@ const Bench::CheckEnv& Bench::check_env(const std::string& dialect, int n, bool 
     env.url = sqlite_url(db);
     env.bare_target = fs::absolute(db).string();
   } else {
+    std::fprintf(stderr, "  (setting up a PostgreSQL database with %d tables)\n", n);
     std::string name = fmt::format("bench_check_{}", n);
     pg_recreate_database(o_.pg_url, name);
     pg_databases_.insert(name);
     env.url = pg_url_for(o_.pg_url, name);
     write_file(work_ / fmt::format("schema_{}.postgresql.sql", n), base.postgresql_sql);
-    pg_run(env.url, "BEGIN;\n" + base.postgresql_sql + "COMMIT;\n");
+    // In batches: one transaction holding locks on 10 000 new tables exceeds the
+    // default max_locks_per_transaction.
+    std::string batch;
+    int in_batch = 0;
+    std::istringstream lines(base.postgresql_sql);
+    for (std::string line; std::getline(lines, line);) {
+      batch += line + "\n";
+      if (line == ");" && ++in_batch == 200) {
+        pg_run(env.url, "BEGIN;\n" + batch + "COMMIT;\n");
+        batch.clear();
+        in_batch = 0;
+      }
+    }
+    pg_run(env.url, "BEGIN;\n" + batch + "COMMIT;\n");
     env.bare_target = env.url;
   }
   if (variant) {
@@ -561,7 +575,7 @@ int Bench::run() {
     } catch (const std::exception& e) {
       Figure f{group};
       f.verdict = Verdict::error;
-      f.note = e.what();
+      f.note = first_line(e.what());
       figures_.push_back(f);
       std::fprintf(stderr, "  %s: %s\n", group, e.what());
     }
