@@ -23,13 +23,11 @@ bool split_range(const std::string& spec, std::string* from, std::string* to) {
   return true;
 }
 
-/// The version rows a FROM of an offline range stands for (base = none).
+/// The version rows a FROM of an offline range stands for (Alembic: the table is assumed
+/// to hold FROM; base or empty = no rows).
 std::vector<std::string> rows_for(const RevisionGraph& graph, const std::string& from) {
   if (from.empty() || from == "base") return {};
-  std::vector<std::string> rows;
-  for (const auto& s : graph.upgrade_steps({}, from))
-    rows = RevisionGraph::apply_changes(rows, graph.version_changes(rows, s));
-  return rows;
+  return graph.resolve(from);
 }
 
 RunOptions run_options(const Environment& env, const ApplyOptions& o, const Output& out) {

@@ -160,7 +160,9 @@ Diff compare_with_database(const Environment& env, Connection& conn, const MetaD
 
 std::string revision_label(const RevisionGraph& graph, const Revision& r, const std::vector<std::string>& current) {
   std::string s = r.id;
-  if (!r.branch_labels.empty()) s += " (" + util::join(r.branch_labels, ", ") + ")";
+  // Labels as they apply after propagation, as Alembic shows them.
+  auto labels = graph.branch_labels(r.id);
+  if (!labels.empty()) s += " (" + util::join(labels, ", ") + ")";
   auto heads = graph.heads();
   if (std::find(heads.begin(), heads.end(), r.id) != heads.end()) s += " (head)";
   if (std::find(current.begin(), current.end(), r.id) != current.end()) s += " (current)";

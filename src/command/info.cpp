@@ -25,7 +25,8 @@ std::string history_line(const RevisionGraph& graph, const Revision& r, const st
   std::string down = r.down_revisions.empty() ? "<base>" : util::join(r.down_revisions, ", ");
   std::string deps = r.depends_on.empty() ? "" : " (" + util::join(r.depends_on, ", ") + ")";
   std::string s = fmt::format("{}{} -> {}", down, deps, r.id);
-  if (!r.branch_labels.empty()) s += " (" + util::join(r.branch_labels, ", ") + ")";
+  auto labels = graph.branch_labels(r.id);
+  if (!labels.empty()) s += " (" + util::join(labels, ", ") + ")";
   auto heads = graph.heads();
   if (contains(heads, r.id)) s += " (head)";
   if (indicate_current && contains(current, r.id)) s += " (current)";
@@ -45,7 +46,7 @@ std::string log_entry(const ScriptDirectory& scripts, const Revision& r, const s
   if (!r.depends_on.empty()) s += "Also depends on: " + util::join(r.depends_on, ", ") + "\n";
   auto kids = graph.children(r.id);
   if (kids.size() > 1) s += "Branches into: " + util::join(kids, ", ") + "\n";
-  if (!r.branch_labels.empty()) s += "Branch names: " + util::join(r.branch_labels, ", ") + "\n";
+  if (auto labels = graph.branch_labels(r.id); !labels.empty()) s += "Branch names: " + util::join(labels, ", ") + "\n";
   s += "Path: " + r.path + "\n\n";
   s += "    " + r.message + "\n\n";
   s += "    Revision ID: " + r.id + "\n";

@@ -82,12 +82,7 @@ std::vector<std::string> resolve_head_option(const Environment& env, const Revis
   std::string spec = o.head;
   if (util::ends_with(spec, "@head")) {
     // label@head: the head of that branch.
-    std::vector<std::string> rows;
-    auto steps = graph.upgrade_steps({}, spec);
-    for (const auto& s : steps) rows = RevisionGraph::apply_changes(rows, graph.version_changes(rows, s));
-    std::vector<std::string> out;
-    for (const auto& r : rows)
-      if (std::find(heads.begin(), heads.end(), r) != heads.end()) out.push_back(r);
+    std::vector<std::string> out = graph.resolve(spec);
     if (out.size() != 1) throw RevisionError(fmt::format("'{}' does not name one head", spec));
     return out;
   }
