@@ -86,6 +86,15 @@ MetaData load_sql_models(const std::vector<std::string>& files, const Dialect& d
     // database reports for a column declared without it.
     for (const auto& pk : t.primary_key.columns)
       if (Column* c = t.find_column(pk)) c->nullable = false;
+    // Names the database generated for unnamed constraints are not part of the model
+    // (after a table rename the live database keeps the old generated names).
+    auto unname = [&](std::string& n) {
+      if (!n.empty() && dialect.is_generated_name(t, n)) n.clear();
+    };
+    unname(t.primary_key.name);
+    for (auto& u : t.uniques) unname(u.name);
+    for (auto& f : t.foreign_keys) unname(f.name);
+    for (auto& c : t.checks) unname(c.name);
     if (auto it = hints.tables.find(t.name); it != hints.tables.end()) t.renamed_from = it->second;
     for (auto& c : t.columns)
       if (auto it = hints.columns.find({t.name, c.name}); it != hints.columns.end()) c.renamed_from = it->second;
