@@ -163,6 +163,59 @@ void dependencies(const std::string& backend) {
 
 ON_EVERY_DIALECT("depends_on applies the dependency first and collapses rows", dependencies)
 
+//   r1 - r2 - r3 - r4 (chain, label "main" on r1)
+void relative_targets(const std::string& backend) {
+  Project p(backend);
+  p.write_config();
+  p.write_models("");
+  rev(p, "a1", {}, "branch_labels = [\"main\"]\n");
+  rev(p, "r2", {"a1"});
+  rev(p, "r3", {"r2"});
+  rev(p, "r4", {"r3"});
+  REQUIRE_RC(p.run({"upgrade", "+2"}), 0);
+  CHECK(p.versions() == Strings{"r2"});
+  REQUIRE_RC(p.run({"upgrade", "r2+1"}), 0);
+  CHECK(p.versions() == Strings{"r3"});
+  REQUIRE_RC(p.run({"upgrade", "main@+1"}), 0);
+  CHECK(p.versions() == Strings{"r4"});
+  RunResult over = p.run({"upgrade", "+1"});
+  REQUIRE_RC(over, 2);
+  CHECK(over.err.find("Relative revision +1 didn't produce 1 migrations") != std::string::npos);
+  REQUIRE_RC(p.run({"downgrade", "r4-2"}), 0);
+  CHECK(p.versions() == Strings{"r2"});
+  REQUIRE_RC(p.run({"upgrade", "a1@head"}), 0);  // a revision id stands in for a label
+  CHECK(p.versions() == Strings{"r4"});
+  REQUIRE_RC(p.run({"downgrade", "main@-1"}), 0);
+  CHECK(p.versions() == Strings{"r3"});
+  REQUIRE_RC(p.run({"downgrade", "main@r2"}), 0);
+  CHECK(p.versions() == Strings{"r2"});
+  REQUIRE_RC(p.run({"upgrade", "r3"}), 0);
+  REQUIRE_RC(p.run({"upgrade", "r2"}), 0);  // an ancestor: nothing to do, exit 0
+  CHECK(p.versions() == Strings{"r3"});
+  RunResult dest = p.run({"downgrade", "r4"});
+  REQUIRE_RC(dest, 2);
+  CHECK(dest.err.find("not a valid downgrade target") != std::string::npos);
+  REQUIRE_RC(p.run({"downgrade", "base+1"}), 0);
+  CHECK(p.versions() == Strings{"a1"});
+  REQUIRE_RC(p.run({"downgrade", "main@base"}), 0);
+  CHECK(p.versions().empty());
+  RunResult sql = p.run({"upgrade", "r2:+2", "--sql"});
+  REQUIRE_RC(sql, 0);
+  CHECK(sql.out.find("-- Running upgrade r2 -> r3") != std::string::npos);
+  CHECK(sql.out.find("-- Running upgrade r3 -> r4") != std::string::npos);
+  CHECK(sql.out.find("CREATE TABLE \"migrate_version\"") == std::string::npos);  // FROM given: table exists
+  RunResult down_sql = p.run({"downgrade", "r4:r2", "--sql"});
+  REQUIRE_RC(down_sql, 0);
+  CHECK(down_sql.out.find("-- Running downgrade r4 -> r3") != std::string::npos);
+  RunResult need_range = p.run({"downgrade", "base", "--sql"});
+  REQUIRE_RC(need_range, 2);
+  CHECK(need_range.err.find("downgrade with --sql requires <fromrev>:<torev>") != std::string::npos);
+  RunResult range_online = p.run({"upgrade", "a1:r2"});
+  REQUIRE_RC(range_online, 2);
+}
+
+ON_EVERY_DIALECT("relative and branch-qualified targets, online and offline", relative_targets)
+
 void revision_command_graph(const std::string& backend) {
   Project p(backend);
   p.write_config();
