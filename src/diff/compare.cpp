@@ -1,6 +1,10 @@
 #include <migrate/diff/compare.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
+#include <limits>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -313,9 +317,10 @@ class TableComparer {
 
 }  // namespace
 
-Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dialect,
-             const CompareOptions& options) {
-  Diff diff;
+namespace {
+
+void compare_tables(const MetaData& live, const MetaData& declared, const Dialect& dialect,
+                    const CompareOptions& options, Diff& diff) {
   std::unordered_set<std::string> live_matched;
   std::vector<size_t> created;
   std::vector<std::pair<const Table*, const Table*>> pairs;  // live, declared
@@ -389,6 +394,199 @@ Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dial
     if (live_matched.count(t.qualified_name())) continue;
     diff.upgrade.push_back(DropTable{t.schema, t.name, t});
     diff.notes.emplace_back();
+  }
+}
+
+std::string lower(const std::string& s) { return util::to_lower(s); }
+
+/// Whether `sql` names `name` as an identifier (bare, any case, or double-quoted exactly),
+/// outside string literals. Used to find the views that read a table or another view.
+bool mentions(const std::string& sql, const std::string& name) {
+  const std::string want = lower(name);
+  for (size_t i = 0; i < sql.size();) {
+    char c = sql[i];
+    if (c == '\'') {
+      for (++i; i < sql.size() && sql[i] != '\''; ++i) {
+      }
+      ++i;
+    } else if (c == '"') {
+      size_t start = ++i;
+      while (i < sql.size() && sql[i] != '"') ++i;
+      if (sql.compare(start, i - start, name) == 0) return true;
+      ++i;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      size_t start = i;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$')) ++i;
+      if (lower(sql.substr(start, i - start)) == want) return true;
+    } else {
+      ++i;
+    }
+  }
+  return false;
+}
+
+std::string view_text(const Dialect& dialect, const std::string& sql) {
+  std::string s = util::trim(sql);
+  while (!s.empty() && (s.back() == ';' || std::isspace(static_cast<unsigned char>(s.back())))) s.pop_back();
+  return dialect.canonical_expression(s);
+}
+
+/// Indexes of `views` ordered so that a view comes after the views it reads.
+std::vector<size_t> view_order(const std::vector<View>& views) {
+  std::vector<int> state(views.size(), 0);
+  std::vector<size_t> order;
+  std::function<void(size_t)> visit = [&](size_t i) {
+    if (state[i]) return;
+    state[i] = 1;
+    for (size_t j = 0; j < views.size(); ++j)
+      if (j != i && mentions(views[i].sql, views[j].name)) visit(j);
+    state[i] = 2;
+    order.push_back(i);
+  };
+  for (size_t i = 0; i < views.size(); ++i) visit(i);
+  return order;
+}
+
+template <class T>
+const T* find_by_name(const std::vector<T>& v, const std::string& qualified) {
+  for (const auto& x : v)
+    if (x.qualified_name() == qualified) return &x;
+  return nullptr;
+}
+
+struct SequenceBounds {
+  long long min, max;
+};
+
+SequenceBounds type_bounds(const Dialect& dialect, const std::string& type) {
+  std::string t = dialect.canonical_type(type.empty() ? "bigint" : type);
+  if (t == "smallint") return {-32768, 32767};
+  if (t == "integer") return {-2147483648LL, 2147483647LL};
+  return {std::numeric_limits<long long>::min(), std::numeric_limits<long long>::max()};
+}
+
+/// The sequence with every unset option replaced by the server's default for it.
+Sequence effective(const Dialect& dialect, const Sequence& s) {
+  Sequence e = s;
+  e.type = dialect.canonical_type(s.type.empty() ? "bigint" : s.type);
+  auto b = type_bounds(dialect, s.type);
+  e.increment = s.increment.value_or(1);
+  bool up = *e.increment > 0;
+  e.min_value = s.min_value.value_or(up ? 1 : b.min);
+  e.max_value = s.max_value.value_or(up ? b.max : -1);
+  e.start = s.start.value_or(up ? *e.min_value : *e.max_value);
+  e.cache = s.cache.value_or(1);
+  return e;
+}
+
+void compare_enums(const MetaData& live, const MetaData& declared, std::vector<Operation>& creates,
+                   std::vector<Operation>& alters, std::vector<Operation>& drops) {
+  for (const auto& d : declared.enums) {
+    const EnumType* l = find_by_name(live.enums, d.qualified_name());
+    if (!l) {
+      EnumType e = d;
+      e.renamed_values.clear();
+      creates.push_back(CreateEnum{e});
+      continue;
+    }
+    AlterEnum op{d.schema, d.name, d.values, l->values, {}};
+    std::vector<std::string> current = l->values;
+    for (const auto& [to, from] : d.renamed_values) {
+      bool has_from = std::find(current.begin(), current.end(), from) != current.end();
+      bool has_to = std::find(current.begin(), current.end(), to) != current.end();
+      if (!has_from || has_to) continue;  // already renamed, or nothing to rename
+      op.renames.emplace_back(from, to);
+      for (auto& v : current)
+        if (v == from) v = to;
+    }
+    if (current == d.values && op.renames.empty()) continue;
+    alters.push_back(op);
+  }
+  for (const auto& l : live.enums)
+    if (!find_by_name(declared.enums, l.qualified_name())) drops.push_back(DropEnum{l.schema, l.name, l});
+}
+
+void compare_sequences(const MetaData& live, const MetaData& declared, const Dialect& dialect,
+                       std::vector<Operation>& creates, std::vector<Operation>& alters,
+                       std::vector<Operation>& drops) {
+  for (const auto& d : declared.sequences) {
+    const Sequence* l = find_by_name(live.sequences, d.qualified_name());
+    if (!l) {
+      creates.push_back(CreateSequence{d});
+      continue;
+    }
+    if (effective(dialect, *l) == effective(dialect, d)) continue;
+    alters.push_back(AlterSequence{d, *l});
+  }
+  for (const auto& l : live.sequences)
+    if (!find_by_name(declared.sequences, l.qualified_name()))
+      drops.push_back(DropSequence{l.schema, l.name, l});
+}
+
+}  // namespace
+
+Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dialect,
+             const CompareOptions& options) {
+  Diff tables;
+  compare_tables(live, declared, dialect, options, tables);
+
+  // Views: dropped or changed ones go first (dependents before what they read), new and
+  // changed ones come last (after the tables and views they read). A view that reads a
+  // recreated view is recreated too; where columns are altered natively (a view blocks
+  // a type change or a column drop there) views reading a table whose columns change
+  // type or go away are recreated around the change.
+  std::vector<bool> recreate(live.views.size(), false);
+  std::set<std::string> changed_tables;
+  if (dialect.capabilities().alter_column_type)
+    for (const auto& op : tables.upgrade) {
+      if (auto* a = std::get_if<AlterColumn>(&op); a && a->new_type) changed_tables.insert(a->table);
+      if (auto* c = std::get_if<DropColumn>(&op)) changed_tables.insert(c->table);
+      if (auto* t = std::get_if<DropTable>(&op)) changed_tables.insert(t->table);
+    }
+  for (size_t i = 0; i < live.views.size(); ++i) {
+    const View& l = live.views[i];
+    const View* d = find_by_name(declared.views, l.qualified_name());
+    if (!d || view_text(dialect, l.sql) != view_text(dialect, d->sql)) recreate[i] = true;
+    for (const auto& t : changed_tables)
+      if (mentions(l.sql, t)) recreate[i] = true;
+  }
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (size_t i = 0; i < live.views.size(); ++i) {
+      if (recreate[i]) continue;
+      for (size_t j = 0; j < live.views.size(); ++j)
+        if (recreate[j] && j != i && mentions(live.views[i].sql, live.views[j].name)) {
+          recreate[i] = grew = true;
+          break;
+        }
+    }
+  }
+  Diff diff;
+  auto push = [&](Operation op, std::string note = {}) {
+    diff.upgrade.push_back(std::move(op));
+    diff.notes.push_back(std::move(note));
+  };
+  std::vector<size_t> live_order = view_order(live.views);
+  for (auto it = live_order.rbegin(); it != live_order.rend(); ++it)
+    if (recreate[*it]) {
+      const View& l = live.views[*it];
+      push(DropView{l.schema, l.name, l});
+    }
+  std::vector<Operation> enum_creates, enum_alters, enum_drops, seq_creates, seq_alters, seq_drops;
+  compare_enums(live, declared, enum_creates, enum_alters, enum_drops);
+  compare_sequences(live, declared, dialect, seq_creates, seq_alters, seq_drops);
+  for (auto* bucket : {&enum_creates, &seq_creates, &enum_alters, &seq_alters})
+    for (auto& op : *bucket) push(std::move(op));
+  for (size_t i = 0; i < tables.upgrade.size(); ++i) push(std::move(tables.upgrade[i]), std::move(tables.notes[i]));
+  diff.expression_tables = std::move(tables.expression_tables);
+  for (auto* bucket : {&enum_drops, &seq_drops})
+    for (auto& op : *bucket) push(std::move(op));
+  for (size_t i : view_order(declared.views)) {
+    const View& d = declared.views[i];
+    bool exists = false;
+    for (size_t j = 0; j < live.views.size(); ++j)
+      if (live.views[j].qualified_name() == d.qualified_name() && !recreate[j]) exists = true;
+    if (!exists) push(CreateView{d});
   }
   return diff;
 }

@@ -126,6 +126,74 @@ Table read_table_def(Fields& f, const toml::table& def, const std::string& schem
   return t;
 }
 
+std::vector<std::string> enum_values(Fields& f, const char* key, bool required) {
+  auto values = f.str_list(key);
+  if (!values) {
+    if (required) f.fail(nullptr, "missing key '" + std::string(key) + "'");
+    return {};
+  }
+  for (size_t i = 0; i < values->size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if ((*values)[i] == (*values)[j]) f.fail_key(key, "value '" + (*values)[i] + "' is listed twice");
+  return *values;
+}
+
+// Ops on schema-level objects (views, enum types, sequences): `name` instead of `table`.
+Operation read_schema_object_op(Fields& f, const std::string& kind, const std::string& schema) {
+  std::string name = required_nonempty(f, "name");
+  if (kind == "create_view") return CreateView{View{schema, name, required_nonempty(f, "sql")}};
+  if (kind == "drop_view") {
+    DropView op{schema, name, std::nullopt};
+    if (auto sql = f.str("existing_sql")) op.existing = View{schema, name, *sql};
+    return op;
+  }
+  if (kind == "create_enum") return CreateEnum{EnumType{schema, name, enum_values(f, "values", true), {}}};
+  if (kind == "drop_enum") {
+    DropEnum op{schema, name, std::nullopt};
+    if (f.get("existing_values")) op.existing = EnumType{schema, name, enum_values(f, "existing_values", true), {}};
+    return op;
+  }
+  if (kind == "alter_enum") {
+    AlterEnum op{schema, name, enum_values(f, "values", true), enum_values(f, "existing_values", true), {}};
+    if (const toml::array* renames = f.array("renames")) {
+      for (const toml::node& item : *renames) {
+        if (!item.is_table()) f.fail(&item, "'renames' entries must be tables { from = \"old\", to = \"new\" }");
+        Fields r(*item.as_table(), f.path(), f.context() + ", renames");
+        std::string from = required_nonempty(r, "from");
+        std::string to = required_nonempty(r, "to");
+        r.finish();
+        op.renames.emplace_back(from, to);
+      }
+    }
+    return op;
+  }
+  auto read_existing = [&](Sequence& out) {
+    const toml::table* e = f.table("existing");
+    if (!e) return false;
+    Fields ef(*e, f.path(), f.context() + ", existing");
+    out.schema = schema;
+    out.name = name;
+    io::read_sequence_options(ef, out);
+    ef.finish();
+    return true;
+  };
+  if (kind == "create_sequence" || kind == "alter_sequence") {
+    Sequence seq;
+    seq.schema = schema;
+    seq.name = name;
+    io::read_sequence_options(f, seq);
+    if (kind == "create_sequence") return CreateSequence{seq};
+    AlterSequence op{seq, std::nullopt};
+    Sequence old;
+    if (read_existing(old)) op.existing = old;
+    return op;
+  }
+  DropSequence op{schema, name, std::nullopt};
+  Sequence old;
+  if (read_existing(old)) op.existing = old;
+  return op;
+}
+
 Operation read_op(Fields& f, const std::string& kind) {
   auto existing_fields = [&](const toml::table& t) {
     return Fields(t, f.path(), f.context() + ", existing");
@@ -142,6 +210,9 @@ Operation read_op(Fields& f, const std::string& kind) {
     return op;
   }
   std::string schema = f.str("schema").value_or("");
+  if (kind == "create_view" || kind == "drop_view" || kind == "create_enum" || kind == "drop_enum" ||
+      kind == "alter_enum" || kind == "create_sequence" || kind == "drop_sequence" || kind == "alter_sequence")
+    return read_schema_object_op(f, kind, schema);
   std::string table = required_table(f);
   if (kind == "create_table") {
     CreateTable op;
@@ -281,7 +352,9 @@ const char* const kOpNames[] = {
     "create_index",       "drop_index",        "rename_index",
     "create_primary_key", "create_unique_constraint", "create_foreign_key",
     "create_check_constraint", "drop_constraint", "alter_table_comment",
-    "sql"};
+    "sql",                "create_view",       "drop_view",
+    "create_enum",        "drop_enum",         "alter_enum",
+    "create_sequence",    "drop_sequence",     "alter_sequence"};
 // kOpNames follows the order of the Operation variant.
 static_assert(std::variant_size_v<Operation> == std::size(kOpNames));
 
@@ -443,6 +516,50 @@ void write_op(std::string& out, const char* section, const Operation& op,
     put_target(l, o->schema, o->table);
     put_change(l, "comment", "drop_comment", std::optional<std::optional<std::string>>(o->comment));
     put_change(l, "existing_comment", "existing_no_comment", o->existing_comment);
+  } else if (auto* o = std::get_if<CreateView>(&op)) {
+    if (!o->view.schema.empty()) put(l, "schema", o->view.schema);
+    put(l, "name", o->view.name);
+    l.emplace_back("sql", io::quote_sql(o->view.sql));
+  } else if (auto* o = std::get_if<DropView>(&op)) {
+    if (!o->schema.empty()) put(l, "schema", o->schema);
+    put(l, "name", o->name);
+    if (o->existing) l.emplace_back("existing_sql", io::quote_sql(o->existing->sql));
+  } else if (auto* o = std::get_if<CreateEnum>(&op)) {
+    if (!o->type.schema.empty()) put(l, "schema", o->type.schema);
+    put(l, "name", o->type.name);
+    l.emplace_back("values", io::string_array(o->type.values));
+  } else if (auto* o = std::get_if<DropEnum>(&op)) {
+    if (!o->schema.empty()) put(l, "schema", o->schema);
+    put(l, "name", o->name);
+    if (o->existing) l.emplace_back("existing_values", io::string_array(o->existing->values));
+    warning = "drops enum type " + qualified(o->schema, o->name);
+  } else if (auto* o = std::get_if<AlterEnum>(&op)) {
+    if (!o->schema.empty()) put(l, "schema", o->schema);
+    put(l, "name", o->name);
+    l.emplace_back("values", io::string_array(o->values));
+    l.emplace_back("existing_values", io::string_array(o->existing_values));
+    if (!o->renames.empty()) {
+      std::vector<std::string> items;
+      for (const auto& [from, to] : o->renames)
+        items.push_back(io::inline_table({{"from", io::quote(from)}, {"to", io::quote(to)}}));
+      l.emplace_back("renames", "[" + util::join(items, ", ") + "]");
+    }
+    warning = "rebuilds enum type " + qualified(o->schema, o->name) +
+              ": fails while a row holds a removed value";
+  } else if (auto* o = std::get_if<CreateSequence>(&op)) {
+    if (!o->sequence.schema.empty()) put(l, "schema", o->sequence.schema);
+    put(l, "name", o->sequence.name);
+    append(l, io::sequence_kv(o->sequence));
+  } else if (auto* o = std::get_if<DropSequence>(&op)) {
+    if (!o->schema.empty()) put(l, "schema", o->schema);
+    put(l, "name", o->name);
+    if (o->existing) l.emplace_back("existing", io::inline_table(io::sequence_kv(*o->existing)));
+    warning = "drops sequence " + qualified(o->schema, o->name) + " and its current value";
+  } else if (auto* o = std::get_if<AlterSequence>(&op)) {
+    if (!o->sequence.schema.empty()) put(l, "schema", o->sequence.schema);
+    put(l, "name", o->sequence.name);
+    append(l, io::sequence_kv(o->sequence));
+    if (o->existing) l.emplace_back("existing", io::inline_table(io::sequence_kv(*o->existing)));
   } else if (auto* o = std::get_if<ExecuteSql>(&op)) {
     if (!o->sql.empty() || o->per_dialect.empty()) l.emplace_back("sql", io::quote_sql(o->sql));
     for (const auto& [dialect, sql] : o->per_dialect) l.emplace_back(io::key_text(dialect), io::quote_sql(sql));

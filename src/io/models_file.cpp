@@ -69,6 +69,56 @@ MetaData parse_models_toml(const std::string& text, const std::string& path) {
       md.views.push_back(std::move(v));
     }
   }
+  if (const toml::table* enums = top.table("enums")) {
+    std::set<std::string> seen;
+    for (const auto& [key, node] : in_document_order(*enums)) {
+      if (!node->is_table())
+        io::fail_at(path, node->source(), "enum " + quoted(key) + ": must be a table, not " + io::a_type(*node));
+      io::Fields f(*node->as_table(), path, "enum " + quoted(key));
+      EnumType e;
+      e.name = f.str("name").value_or(key);
+      e.schema = f.str("schema").value_or("");
+      auto values = f.str_list("values");
+      if (!values) f.fail(nullptr, "missing key 'values'");
+      e.values = *values;
+      for (size_t i = 0; i < e.values.size(); ++i) {
+        if (e.values[i].empty()) f.fail_key("values", "an enum value must not be empty");
+        for (size_t j = 0; j < i; ++j)
+          if (e.values[i] == e.values[j]) f.fail_key("values", "value " + quoted(e.values[i]) + " is listed twice");
+      }
+      if (const toml::table* renamed = f.table("renamed_values")) {
+        for (auto&& [k, v] : *renamed) {
+          std::string value(k.str());
+          if (!v.is_string())
+            io::fail_at(path, v.source(), "enum " + quoted(key) + ", renamed_values: " + quoted(value) +
+                                              " must map to the old value's name (a string)");
+          if (std::find(e.values.begin(), e.values.end(), value) == e.values.end())
+            io::fail_at(path, v.source(), "enum " + quoted(key) + ", renamed_values: " + quoted(value) +
+                                              " is not one of its values");
+          e.renamed_values[value] = v.as_string()->get();
+        }
+      }
+      f.finish();
+      if (!seen.insert(e.qualified_name()).second) f.fail(nullptr, "enum " + quoted(e.qualified_name()) + " is declared twice");
+      md.enums.push_back(std::move(e));
+    }
+  }
+  if (const toml::table* sequences = top.table("sequences")) {
+    std::set<std::string> seen;
+    for (const auto& [key, node] : in_document_order(*sequences)) {
+      if (!node->is_table())
+        io::fail_at(path, node->source(), "sequence " + quoted(key) + ": must be a table, not " + io::a_type(*node));
+      io::Fields f(*node->as_table(), path, "sequence " + quoted(key));
+      Sequence q;
+      q.name = f.str("name").value_or(key);
+      q.schema = f.str("schema").value_or("");
+      io::read_sequence_options(f, q);
+      f.finish();
+      if (!seen.insert(q.qualified_name()).second)
+        f.fail(nullptr, "sequence " + quoted(q.qualified_name()) + " is declared twice");
+      md.sequences.push_back(std::move(q));
+    }
+  }
   top.finish();
   return md;
 }
@@ -108,6 +158,31 @@ std::string write_models_toml(const MetaData& md) {
     if (!plain) out += "name = " + io::quote(v.name) + "\n";
     if (!v.schema.empty()) out += "schema = " + io::quote(v.schema) + "\n";
     out += "sql = " + io::quote_sql(v.sql) + "\n";
+  }
+  // Enum types and sequences: one section each, keyed by name ("schema.name" when the
+  // plain name is taken).
+  auto section = [&](std::set<std::string>& keys, const std::string& kind, const std::string& schema,
+                     const std::string& name) {
+    bool plain = keys.insert(name).second;
+    std::string key = plain ? name : schema + "." + name;
+    if (!out.empty()) out += "\n";
+    out += "[" + kind + "." + io::key_text(key) + "]\n";
+    if (!plain) out += "name = " + io::quote(name) + "\n";
+    if (!schema.empty()) out += "schema = " + io::quote(schema) + "\n";
+  };
+  std::set<std::string> enum_keys, sequence_keys;
+  for (const EnumType& e : md.enums) {
+    section(enum_keys, "enums", e.schema, e.name);
+    out += "values = " + io::string_array(e.values) + "\n";
+    if (!e.renamed_values.empty()) {
+      io::KeyValues kv;
+      for (const auto& [to, from] : e.renamed_values) kv.emplace_back(io::key_text(to), io::quote(from));
+      out += "renamed_values = " + io::inline_table(kv) + "\n";
+    }
+  }
+  for (const Sequence& q : md.sequences) {
+    section(sequence_keys, "sequences", q.schema, q.name);
+    for (const auto& [k, v] : io::sequence_kv(q)) out += k + " = " + v + "\n";
   }
   return out;
 }

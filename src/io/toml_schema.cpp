@@ -808,4 +808,38 @@ void write_table_body(std::string& out, const Table& t) {
   write_entries(out, "foreign_keys", entries);
 }
 
+std::optional<long long> integer(Fields& f, std::string_view key) {
+  const toml::node* n = f.get(key);
+  if (!n) return std::nullopt;
+  if (!n->is_integer()) f.fail(n, "'" + std::string(key) + "' must be an integer, not " + a_type(*n));
+  return n->as_integer()->get();
+}
+
+void read_sequence_options(Fields& f, Sequence& s) {
+  s.type = f.str("type").value_or("");
+  s.start = integer(f, "start");
+  s.increment = integer(f, "increment");
+  if (s.increment && *s.increment == 0) f.fail_key("increment", "'increment' must not be 0");
+  s.min_value = integer(f, "min_value");
+  s.max_value = integer(f, "max_value");
+  s.cache = integer(f, "cache");
+  if (s.cache && *s.cache < 1) f.fail_key("cache", "'cache' must be at least 1");
+  s.cycle = f.boolean("cycle").value_or(false);
+}
+
+KeyValues sequence_kv(const Sequence& s) {
+  KeyValues kv;
+  if (!s.type.empty()) kv.emplace_back("type", quote(s.type));
+  auto put = [&](const char* k, const std::optional<long long>& v) {
+    if (v) kv.emplace_back(k, std::to_string(*v));
+  };
+  put("start", s.start);
+  put("increment", s.increment);
+  put("min_value", s.min_value);
+  put("max_value", s.max_value);
+  put("cache", s.cache);
+  if (s.cycle) kv.emplace_back("cycle", "true");
+  return kv;
+}
+
 }  // namespace migrate::io

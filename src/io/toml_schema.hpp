@@ -109,6 +109,11 @@ CheckConstraint read_check(Fields& f);
 ForeignKey read_foreign_key(Fields& f);
 /// `name` (optional) and `columns` (required).
 PrimaryKey read_primary_key(Fields& f);
+/// The option keys of a sequence (type, start, increment, min_value, max_value, cache,
+/// cycle) into `s`; name and schema are the caller's.
+void read_sequence_options(Fields& f, Sequence& s);
+/// An optional integer key; throws for another type.
+std::optional<long long> integer(Fields& f, std::string_view key);
 
 /// Parses "table(col, ...)" or "schema.table(col, ...)" (identifiers may be
 /// double-quoted). Returns false when malformed.
@@ -139,6 +144,8 @@ KeyValues unique_kv(const UniqueConstraint& uq);
 KeyValues check_kv(const CheckConstraint& ck);
 KeyValues foreign_key_kv(const ForeignKey& fk);
 KeyValues primary_key_kv(const PrimaryKey& pk);
+/// The option keys read_sequence_options reads back (unset options left out).
+KeyValues sequence_kv(const Sequence& s);
 /// "schema.table(a, b)", the text parse_references reads back.
 std::string references_text(const ForeignKey& fk);
 

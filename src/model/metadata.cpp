@@ -49,7 +49,7 @@ void MetaData::reindex() {
 }
 
 bool MetaData::operator==(const MetaData& o) const {
-  return tables_ == o.tables_ && views == o.views;
+  return tables_ == o.tables_ && views == o.views && enums == o.enums && sequences == o.sequences;
 }
 
 std::vector<size_t> dependency_order(const MetaData& md) {

@@ -40,6 +40,18 @@ bool erase_first(std::vector<T>& v, Pred pred) {
   return true;
 }
 
+template <class T>
+T* find_named(std::vector<T>& v, const std::string& schema, const std::string& name) {
+  for (auto& x : v)
+    if (x.schema == schema && x.name == name) return &x;
+  return nullptr;
+}
+
+template <class T>
+bool erase_named(std::vector<T>& v, const std::string& schema, const std::string& name) {
+  return erase_first(v, [&](const T& x) { return x.schema == schema && x.name == name; });
+}
+
 void rename_in(std::vector<std::string>& cols, const std::string& from, const std::string& to) {
   for (auto& c : cols)
     if (c == from) c = to;
@@ -76,8 +88,28 @@ std::string op_name(const Operation& op) {
           [](const DropConstraint&) { return std::string("drop_constraint"); },
           [](const AlterTableComment&) { return std::string("alter_table_comment"); },
           [](const ExecuteSql&) { return std::string("sql"); },
+          [](const CreateView&) { return std::string("create_view"); },
+          [](const DropView&) { return std::string("drop_view"); },
+          [](const CreateEnum&) { return std::string("create_enum"); },
+          [](const DropEnum&) { return std::string("drop_enum"); },
+          [](const AlterEnum&) { return std::string("alter_enum"); },
+          [](const CreateSequence&) { return std::string("create_sequence"); },
+          [](const DropSequence&) { return std::string("drop_sequence"); },
+          [](const AlterSequence&) { return std::string("alter_sequence"); },
       },
       op);
+}
+
+bool AlterEnum::needs_rebuild() const {
+  std::vector<std::string> old = existing_values;
+  for (const auto& [from, to] : renames)
+    for (auto& v : old)
+      if (v == from) v = to;
+  // Additions only: the old values appear in `values` in the same order.
+  size_t i = 0;
+  for (const auto& v : values)
+    if (i < old.size() && v == old[i]) ++i;
+  return i != old.size();
 }
 
 std::string describe(const Operation& op) {
@@ -171,6 +203,30 @@ std::string describe(const Operation& op) {
             if (text.size() > 60) text = text.substr(0, 57) + "...";
             return "execute sql: " + text;
           },
+          [](const CreateView& o) { return fmt::format("create view {}", o.view.qualified_name()); },
+          [](const DropView& o) { return fmt::format("drop view {}", qualify(o.schema, o.name)); },
+          [](const CreateEnum& o) {
+            return fmt::format("create enum {} ({})", o.type.qualified_name(), util::join(o.type.values, ", "));
+          },
+          [](const DropEnum& o) { return fmt::format("drop enum {}", qualify(o.schema, o.name)); },
+          [](const AlterEnum& o) {
+            std::vector<std::string> what;
+            std::vector<std::string> old = o.existing_values;
+            for (const auto& [from, to] : o.renames) {
+              what.push_back("rename " + from + " to " + to);
+              for (auto& v : old)
+                if (v == from) v = to;
+            }
+            for (const auto& v : o.values)
+              if (std::find(old.begin(), old.end(), v) == old.end()) what.push_back("add " + v);
+            for (const auto& v : old)
+              if (std::find(o.values.begin(), o.values.end(), v) == o.values.end()) what.push_back("remove " + v);
+            if (o.needs_rebuild()) what.push_back("rebuild");
+            return fmt::format("alter enum {}: {}", qualify(o.schema, o.name), util::join(what, ", "));
+          },
+          [](const CreateSequence& o) { return fmt::format("create sequence {}", o.sequence.qualified_name()); },
+          [](const DropSequence& o) { return fmt::format("drop sequence {}", qualify(o.schema, o.name)); },
+          [](const AlterSequence& o) { return fmt::format("alter sequence {}", o.sequence.qualified_name()); },
       },
       op);
 }
@@ -181,6 +237,9 @@ bool is_destructive(const Operation& op) {
           [](const DropTable&) { return true; },
           [](const DropColumn&) { return true; },
           [](const AlterColumn& o) { return o.new_type.has_value(); },
+          [](const DropEnum&) { return true; },
+          [](const AlterEnum& o) { return o.needs_rebuild(); },
+          [](const DropSequence&) { return true; },
           [](const auto&) { return false; },
       },
       op);
@@ -275,6 +334,36 @@ std::optional<Operation> reverse(const Operation& op) {
             return AlterTableComment{o.schema, o.table, *o.existing_comment, o.comment};
           },
           [](const ExecuteSql&) -> std::optional<Operation> { return std::nullopt; },
+          [](const CreateView& o) -> std::optional<Operation> {
+            return DropView{o.view.schema, o.view.name, o.view};
+          },
+          [](const DropView& o) -> std::optional<Operation> {
+            if (!o.existing) return std::nullopt;
+            return CreateView{*o.existing};
+          },
+          [](const CreateEnum& o) -> std::optional<Operation> {
+            return DropEnum{o.type.schema, o.type.name, o.type};
+          },
+          [](const DropEnum& o) -> std::optional<Operation> {
+            if (!o.existing) return std::nullopt;
+            return CreateEnum{*o.existing};
+          },
+          [](const AlterEnum& o) -> std::optional<Operation> {
+            AlterEnum r{o.schema, o.name, o.existing_values, o.values, {}};
+            for (auto it = o.renames.rbegin(); it != o.renames.rend(); ++it) r.renames.emplace_back(it->second, it->first);
+            return r;
+          },
+          [](const CreateSequence& o) -> std::optional<Operation> {
+            return DropSequence{o.sequence.schema, o.sequence.name, o.sequence};
+          },
+          [](const DropSequence& o) -> std::optional<Operation> {
+            if (!o.existing) return std::nullopt;
+            return CreateSequence{*o.existing};
+          },
+          [](const AlterSequence& o) -> std::optional<Operation> {
+            if (!o.existing) return std::nullopt;
+            return AlterSequence{*o.existing, o.sequence};
+          },
       },
       op);
 }
@@ -444,6 +533,44 @@ void apply_op(MetaData& md, const Operation& op) {
             require_table(md, o.schema, o.table, "alter_table_comment").comment = o.comment;
           },
           [&](const ExecuteSql&) {},
+          [&](const CreateView& o) {
+            if (find_named(md.views, o.view.schema, o.view.name))
+              throw InputError("create_view: view '" + o.view.qualified_name() + "' exists");
+            md.views.push_back(o.view);
+          },
+          [&](const DropView& o) {
+            if (!erase_named(md.views, o.schema, o.name))
+              throw InputError("drop_view: no view '" + qualify(o.schema, o.name) + "'");
+          },
+          [&](const CreateEnum& o) {
+            if (find_named(md.enums, o.type.schema, o.type.name))
+              throw InputError("create_enum: type '" + o.type.qualified_name() + "' exists");
+            md.enums.push_back(o.type);
+            md.enums.back().renamed_values.clear();
+          },
+          [&](const DropEnum& o) {
+            if (!erase_named(md.enums, o.schema, o.name))
+              throw InputError("drop_enum: no enum type '" + qualify(o.schema, o.name) + "'");
+          },
+          [&](const AlterEnum& o) {
+            EnumType* e = find_named(md.enums, o.schema, o.name);
+            if (!e) throw InputError("alter_enum: no enum type '" + qualify(o.schema, o.name) + "'");
+            e->values = o.values;
+          },
+          [&](const CreateSequence& o) {
+            if (find_named(md.sequences, o.sequence.schema, o.sequence.name))
+              throw InputError("create_sequence: sequence '" + o.sequence.qualified_name() + "' exists");
+            md.sequences.push_back(o.sequence);
+          },
+          [&](const DropSequence& o) {
+            if (!erase_named(md.sequences, o.schema, o.name))
+              throw InputError("drop_sequence: no sequence '" + qualify(o.schema, o.name) + "'");
+          },
+          [&](const AlterSequence& o) {
+            Sequence* q = find_named(md.sequences, o.sequence.schema, o.sequence.name);
+            if (!q) throw InputError("alter_sequence: no sequence '" + o.sequence.qualified_name() + "'");
+            *q = o.sequence;
+          },
       },
       op);
 }

@@ -291,6 +291,7 @@ void run_reported(const Case& c, const std::string& dialect, const std::string& 
     failure = std::string("exception: ") + e.what();
   }
   if (!failure.empty()) FAIL_CHECK(c.label(dialect) << "\n  " << failure);
+  else SUCCEED(c.label(dialect));
 }
 
 /// Drops everything a case can create in the test database (schemas, types, sequences,

@@ -4,6 +4,7 @@
 // catalog order for reflection); lookups by name are hash-based.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -17,8 +18,44 @@ struct View {
   std::string schema;
   std::string name;
   std::string sql;  // the SELECT, as written or as the database normalised it
+  std::string qualified_name() const { return schema.empty() ? name : schema + "." + name; }
   bool operator==(const View& o) const {
     return schema == o.schema && name == o.name && sql == o.sql;
+  }
+};
+
+/// A PostgreSQL enum type (CREATE TYPE name AS ENUM (...)).
+struct EnumType {
+  std::string schema;
+  std::string name;
+  std::vector<std::string> values;  // in sort order
+  /// models only: value rename hints, new value -> old value.
+  std::map<std::string, std::string> renamed_values;
+  std::string qualified_name() const { return schema.empty() ? name : schema + "." + name; }
+  bool operator==(const EnumType& o) const {
+    return schema == o.schema && name == o.name && values == o.values;
+  }
+};
+
+/// A free-standing PostgreSQL sequence (not one owned by a serial or identity column).
+/// An unset option means the server's default for it (start 1 or min_value, increment 1,
+/// min 1, max of the type, cache 1); compare treats a default spelled out and an unset
+/// one as equal.
+struct Sequence {
+  std::string schema;
+  std::string name;
+  std::string type;  // "" = bigint
+  std::optional<long long> start;
+  std::optional<long long> increment;
+  std::optional<long long> min_value;
+  std::optional<long long> max_value;
+  std::optional<long long> cache;
+  bool cycle = false;
+  std::string qualified_name() const { return schema.empty() ? name : schema + "." + name; }
+  bool operator==(const Sequence& o) const {
+    return schema == o.schema && name == o.name && type == o.type && start == o.start &&
+           increment == o.increment && min_value == o.min_value && max_value == o.max_value &&
+           cache == o.cache && cycle == o.cycle;
   }
 };
 
@@ -45,7 +82,9 @@ class MetaData {
   const std::vector<Table>& tables() const { return tables_; }
   std::vector<Table>& mutable_tables() { return tables_; }
 
-  std::vector<View> views;
+  std::vector<View> views;        // in dependency order when declared (a view after the views it reads)
+  std::vector<EnumType> enums;    // PostgreSQL
+  std::vector<Sequence> sequences;  // PostgreSQL
   std::vector<UnsupportedObject> unsupported;
 
   bool operator==(const MetaData& o) const;

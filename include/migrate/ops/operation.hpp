@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -119,11 +120,59 @@ struct ExecuteSql {
   bool transaction = true;
 };
 
+/// Creates a view from its SELECT (`view.sql`).
+struct CreateView {
+  View view;
+};
+struct DropView {
+  std::string schema;
+  std::string name;
+  std::optional<View> existing;  // needed to invert
+};
+/// PostgreSQL: CREATE TYPE ... AS ENUM.
+struct CreateEnum {
+  EnumType type;
+};
+struct DropEnum {
+  std::string schema;
+  std::string name;
+  std::optional<EnumType> existing;  // needed to invert
+};
+/// PostgreSQL: changes an enum's values from `existing_values` to `values`. `renames`
+/// (old, new) run first (ALTER TYPE RENAME VALUE); values then only added become
+/// ALTER TYPE ADD VALUE (outside a transaction); any value removed or reordered needs the
+/// type rebuilt (new type, every column converted through text, old type dropped), which
+/// fails if a row holds a removed value, so such an op is destructive.
+struct AlterEnum {
+  std::string schema;
+  std::string name;
+  std::vector<std::string> values;
+  std::vector<std::string> existing_values;
+  std::vector<std::pair<std::string, std::string>> renames;
+  /// True when the change cannot be done by renames and additions alone.
+  bool needs_rebuild() const;
+};
+/// PostgreSQL sequences.
+struct CreateSequence {
+  Sequence sequence;
+};
+struct DropSequence {
+  std::string schema;
+  std::string name;
+  std::optional<Sequence> existing;
+};
+/// Sets every option of `sequence` (ALTER SEQUENCE); `existing` is the sequence before.
+struct AlterSequence {
+  Sequence sequence;
+  std::optional<Sequence> existing;
+};
+
 using Operation =
     std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, AlterColumn,
                  CreateIndex, DropIndex, RenameIndex, CreatePrimaryKey, CreateUniqueConstraint,
                  CreateForeignKey, CreateCheckConstraint, DropConstraint, AlterTableComment,
-                 ExecuteSql>;
+                 ExecuteSql, CreateView, DropView, CreateEnum, DropEnum, AlterEnum, CreateSequence,
+                 DropSequence, AlterSequence>;
 
 /// The op's name as written in migration files ("create_table", "add_column", ...).
 std::string op_name(const Operation& op);

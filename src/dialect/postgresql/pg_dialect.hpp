@@ -44,6 +44,15 @@ class PgDialect : public Dialect {
   std::string primary_key_clause(const PrimaryKey& pk) const;
   std::string unique_clause(const UniqueConstraint& uq) const;
   std::string check_clause(const CheckConstraint& ck) const;
+  /// CREATE TYPE ... AS ENUM (...).
+  std::string create_enum_sql(const std::string& schema, const std::string& name,
+                              const std::vector<std::string>& values) const;
+  /// RENAME VALUE / ADD VALUE (outside a transaction) statements, or the type rebuild
+  /// when a value goes away or the order changes.
+  std::vector<Statement> alter_enum_statements(const AlterEnum& op) const;
+  /// " AS bigint INCREMENT BY ..." for CREATE SEQUENCE (only the options set) or ALTER
+  /// SEQUENCE (every option, unset ones back to their defaults).
+  std::string sequence_options(const Sequence& s, bool alter) const;
   /// CREATE [UNIQUE] INDEX ... ON schema.table [USING m] (...) [WHERE ...].
   std::string create_index_sql(const std::string& schema, const std::string& table,
                                const Index& index) const;

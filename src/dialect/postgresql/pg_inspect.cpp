@@ -7,6 +7,7 @@
 //
 // server_normalize() runs the declared tables through the server (created in a scratch
 // schema inside a transaction that is rolled back) and reflects them with this same code.
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -42,6 +43,32 @@ std::string fk_action(const std::string& code) {
   if (code == "n") return "SET NULL";
   if (code == "d") return "SET DEFAULT";
   return "";  // 'a' = NO ACTION
+}
+
+// A sequence from its catalog row {type,start,increment,min,max,cache,cycle}; options
+// equal to the server's defaults are left unset, so `inspect` writes only what was chosen.
+Sequence sequence_from_catalog(const Dialect& d, const std::string& schema, const std::string& name,
+                               const std::string& array) {
+  std::vector<std::string> f = parse_pg_array(array);
+  Sequence s;
+  s.schema = schema;
+  s.name = name;
+  if (f.size() < 7) return s;
+  s.type = d.canonical_type(f[0]);
+  long long start = std::stoll(f[1]), inc = std::stoll(f[2]), mn = std::stoll(f[3]), mx = std::stoll(f[4]),
+            cache = std::stoll(f[5]);
+  long long tmin = std::numeric_limits<long long>::min(), tmax = std::numeric_limits<long long>::max();
+  if (s.type == "integer") tmin = -2147483648LL, tmax = 2147483647LL;
+  if (s.type == "smallint") tmin = -32768, tmax = 32767;
+  bool up = inc > 0;
+  if (inc != 1) s.increment = inc;
+  if (mn != (up ? 1 : tmin)) s.min_value = mn;
+  if (mx != (up ? tmax : -1)) s.max_value = mx;
+  if (start != (up ? mn : mx)) s.start = start;
+  if (cache != 1) s.cache = cache;
+  s.cycle = f[6] == "true" || f[6] == "t";
+  if (s.type == "bigint") s.type.clear();
+  return s;
 }
 
 }  // namespace
@@ -176,6 +203,14 @@ MetaData PgConnection::reflect_scope(const PgReflectScope& scope) {
       const std::string& name = text(row, 2);
       if (kind == "view") {
         md.views.push_back({schema, name, util::trim(text(row, 4))});
+        continue;
+      }
+      if (kind == "enum") {
+        md.enums.push_back(EnumType{schema, name, parse_pg_array(text(row, 4)), {}});
+        continue;
+      }
+      if (kind == "sequence") {
+        md.sequences.push_back(sequence_from_catalog(dialect(), schema, name, text(row, 4)));
         continue;
       }
       UnsupportedObject u;
@@ -461,7 +496,8 @@ WHERE c.relkind IN ('r', 'p')
 ORDER BY i.indrelid, ic.relname
 )SQL";
 
-// Views (with their definition) and the objects migrate does not model: materialized
+// Views (with their definition), enum types (their labels), free-standing sequences (their
+// pg_sequence options) and the objects migrate does not model: materialized
 // views, free-standing sequences (not owned by a column), enum types, triggers and
 // functions (extension members excluded). Columns: kind, schema, name, table, sql.
 const char* const kOthersQuery = R"SQL(
@@ -475,16 +511,19 @@ SELECT kind, nspname, name, tbl, def FROM (
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind = 'm' AND n.nspname = ANY($1::text[])
   UNION ALL
-  SELECT 'sequence', n.nspname, c.relname, NULL, NULL
+  SELECT 'sequence', n.nspname, c.relname, NULL,
+         ARRAY[pg_catalog.format_type(s.seqtypid, NULL), s.seqstart::text, s.seqincrement::text,
+               s.seqmin::text, s.seqmax::text, s.seqcache::text, s.seqcycle::text]::text
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
   WHERE c.relkind = 'S' AND n.nspname = ANY($1::text[])
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
                       AND d.deptype IN ('a', 'i', 'e'))
   UNION ALL
   SELECT 'enum', n.nspname, t.typname,  NULL,
-         (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
-          FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)
+         ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid
+               ORDER BY e.enumsortorder)::text
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   WHERE t.typtype = 'e' AND n.nspname = ANY($1::text[])
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d

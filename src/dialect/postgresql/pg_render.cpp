@@ -2,6 +2,7 @@
 // or a few native statements; nothing is rebuilt. Table names are schema-qualified when
 // the op (or Table::schema) names a schema. DDL cannot take bound parameters, so the few
 // literals it needs (comments) go through quote_literal.
+#include <algorithm>
 #include <cctype>
 #include <variant>
 
@@ -119,6 +120,97 @@ std::string PgDialect::create_index_sql(const std::string& schema, const std::st
   return r;
 }
 
+std::string PgDialect::create_enum_sql(const std::string& schema, const std::string& name,
+                                       const std::vector<std::string>& values) const {
+  std::vector<std::string> lits;
+  for (const auto& v : values) lits.push_back(quote_literal(v));
+  return "CREATE TYPE " + quote_qualified(schema, name) + " AS ENUM (" + util::join(lits, ", ") + ")";
+}
+
+std::vector<Statement> PgDialect::alter_enum_statements(const AlterEnum& o) const {
+  std::vector<Statement> out;
+  const std::string q = quote_qualified(o.schema, o.name);
+  std::vector<std::string> current = o.existing_values;
+  for (const auto& [from, to] : o.renames) {
+    out.push_back(stmt("ALTER TYPE " + q + " RENAME VALUE " + quote_literal(from) + " TO " + quote_literal(to)));
+    for (auto& v : current)
+      if (v == from) v = to;
+  }
+  if (!o.needs_rebuild()) {
+    // Additions only: each new value goes next to its neighbour in the declared order.
+    // ADD VALUE cannot be used in the transaction that adds it, so it runs outside one.
+    for (size_t i = 0; i < o.values.size(); ++i) {
+      const std::string& v = o.values[i];
+      if (std::find(current.begin(), current.end(), v) != current.end()) continue;
+      std::string where;
+      if (i > 0) {
+        where = " AFTER " + quote_literal(o.values[i - 1]);
+        auto it = std::find(current.begin(), current.end(), o.values[i - 1]);
+        current.insert(it + 1, v);
+      } else {
+        if (!current.empty()) where = " BEFORE " + quote_literal(current.front());
+        current.insert(current.begin(), v);
+      }
+      out.push_back(stmt("ALTER TYPE " + q + " ADD VALUE " + quote_literal(v) + where, true));
+    }
+    return out;
+  }
+  // A removed or reordered value: build the new type under a temporary name, convert
+  // every column of the old type through its text (a row holding a removed value makes
+  // this fail, and the migration with it), then drop the old type and take its name.
+  // Defaults that name the old type are dropped around the conversion and restored.
+  const std::string tmp_name = o.name + "__migrate_new";
+  const std::string tmp = quote_qualified(o.schema, tmp_name);
+  out.push_back(stmt(create_enum_sql(o.schema, tmp_name, o.values)));
+  std::string type_lit = quote_literal(o.schema.empty() ? quote_identifier(o.name) : q);
+  const std::string body = R"SQL(DO $migrate$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS dflt
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.atttypid = @OLD@::regtype AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+  LOOP
+    IF r.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I DROP DEFAULT', r.nspname, r.relname, r.attname);
+    END IF;
+    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE @NEW@ USING %I::text::@NEW@',
+                   r.nspname, r.relname, r.attname, r.attname);
+    IF r.dflt IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s', r.nspname, r.relname, r.attname,
+                     regexp_replace(r.dflt, '::[^:]+$', '') || '::@NEW@');
+    END IF;
+  END LOOP;
+END
+$migrate$)SQL";
+  std::string sql = body;
+  for (auto [token, value] : {std::pair<std::string, std::string>{"@OLD@", type_lit}, {"@NEW@", tmp}})
+    for (size_t p = 0; (p = sql.find(token, p)) != std::string::npos; p += value.size()) sql.replace(p, token.size(), value);
+  out.push_back(stmt(sql));
+  out.push_back(stmt("DROP TYPE " + q));
+  out.push_back(stmt("ALTER TYPE " + tmp + " RENAME TO " + quote_identifier(o.name)));
+  return out;
+}
+
+std::string PgDialect::sequence_options(const Sequence& s, bool alter) const {
+  // ALTER spells every option, so the sequence ends up exactly as declared; NO MINVALUE
+  // / NO MAXVALUE restore the type's bounds.
+  std::string r;
+  if (!s.type.empty() || alter) r += " AS " + render_type(s.type.empty() ? "bigint" : s.type);
+  if (s.increment || alter) r += " INCREMENT BY " + std::to_string(s.increment.value_or(1));
+  if (s.min_value) r += " MINVALUE " + std::to_string(*s.min_value);
+  else if (alter) r += " NO MINVALUE";
+  if (s.max_value) r += " MAXVALUE " + std::to_string(*s.max_value);
+  else if (alter) r += " NO MAXVALUE";
+  if (s.start) r += " START WITH " + std::to_string(*s.start);
+  else if (alter) r += " START WITH " + std::to_string(s.increment.value_or(1) > 0 ? s.min_value.value_or(1) : s.max_value.value_or(-1));
+  if (s.cache || alter) r += " CACHE " + std::to_string(s.cache.value_or(1));
+  if (s.cycle) r += " CYCLE";
+  else if (alter) r += " NO CYCLE";
+  return r;
+}
+
 std::vector<Statement> PgDialect::render_create_table(const Table& table) const {
   std::vector<std::string> parts;
   for (const auto& c : table.columns) parts.push_back("  " + column_definition(c));
@@ -219,6 +311,25 @@ std::vector<Statement> PgDialect::render(const Operation& op, const RenderContex
         } else if constexpr (std::is_same_v<T, AlterTableComment>) {
           out.push_back(stmt("COMMENT ON TABLE " + quote_qualified(o.schema, o.table) + " IS " +
                              comment_literal(o.comment)));
+        } else if constexpr (std::is_same_v<T, CreateView>) {
+          out.push_back(stmt("CREATE VIEW " + quote_qualified(o.view.schema, o.view.name) + " AS " +
+                             util::trim(o.view.sql)));
+        } else if constexpr (std::is_same_v<T, DropView>) {
+          out.push_back(stmt("DROP VIEW " + quote_qualified(o.schema, o.name)));
+        } else if constexpr (std::is_same_v<T, CreateEnum>) {
+          out.push_back(stmt(create_enum_sql(o.type.schema, o.type.name, o.type.values)));
+        } else if constexpr (std::is_same_v<T, DropEnum>) {
+          out.push_back(stmt("DROP TYPE " + quote_qualified(o.schema, o.name)));
+        } else if constexpr (std::is_same_v<T, AlterEnum>) {
+          out = alter_enum_statements(o);
+        } else if constexpr (std::is_same_v<T, CreateSequence>) {
+          out.push_back(stmt("CREATE SEQUENCE " + quote_qualified(o.sequence.schema, o.sequence.name) +
+                             sequence_options(o.sequence, false)));
+        } else if constexpr (std::is_same_v<T, DropSequence>) {
+          out.push_back(stmt("DROP SEQUENCE " + quote_qualified(o.schema, o.name)));
+        } else if constexpr (std::is_same_v<T, AlterSequence>) {
+          out.push_back(stmt("ALTER SEQUENCE " + quote_qualified(o.sequence.schema, o.sequence.name) +
+                             sequence_options(o.sequence, true)));
         } else if constexpr (std::is_same_v<T, ExecuteSql>) {
           auto it = o.per_dialect.find("postgresql");
           const std::string& sql = it != o.per_dialect.end() ? it->second : o.sql;

@@ -403,6 +403,11 @@ bool drop_column_is_native(const Table& t, const std::string& col,
   return true;
 }
 
+[[noreturn]] void unsupported_object(const char* kind, const std::string& name) {
+  throw UnsupportedError(std::string("SQLite has no ") + kind + "s: cannot apply an op on " + kind + " '" + name +
+                         "' (a PostgreSQL-only object)");
+}
+
 }  // namespace
 
 std::vector<Statement> SqliteDialect::render_create_table(const Table& table) const {
@@ -507,6 +512,19 @@ std::vector<Statement> SqliteDialect::render(const Operation& op, const RenderCo
             return rebuild_with(d, ctx, o.schema, o.table, [&](Table& t) { drop_constraint_in(t, o); });
           },
           [&](const AlterTableComment&) { return std::vector<Statement>{}; },  // SQLite has no comments
+          [&](const CreateView& o) {
+            return std::vector<Statement>{stmt("CREATE VIEW " + d.quote_identifier(o.view.name) + " AS " +
+                                               util::trim(o.view.sql))};
+          },
+          [&](const DropView& o) {
+            return std::vector<Statement>{stmt("DROP VIEW " + d.quote_identifier(o.name))};
+          },
+          [&](const CreateEnum& o) -> std::vector<Statement> { unsupported_object("enum type", o.type.name); },
+          [&](const DropEnum& o) -> std::vector<Statement> { unsupported_object("enum type", o.name); },
+          [&](const AlterEnum& o) -> std::vector<Statement> { unsupported_object("enum type", o.name); },
+          [&](const CreateSequence& o) -> std::vector<Statement> { unsupported_object("sequence", o.sequence.name); },
+          [&](const DropSequence& o) -> std::vector<Statement> { unsupported_object("sequence", o.name); },
+          [&](const AlterSequence& o) -> std::vector<Statement> { unsupported_object("sequence", o.sequence.name); },
           [&](const ExecuteSql& o) {
             auto it = o.per_dialect.find("sqlite");
             Statement s = stmt(it != o.per_dialect.end() ? it->second : o.sql);
