@@ -69,3 +69,25 @@ TEST_CASE("postgresql: an sql op with transaction = false runs outside the trans
   REQUIRE_RC(sql, 0);
   CHECK(sql.out.find("COMMIT;\n\nCREATE INDEX CONCURRENTLY ix_t_v ON t (v);\n\nBEGIN;") != std::string::npos);
 }
+
+TEST_CASE("postgresql: tables in a second schema are reflected, created and compared", "[cli][pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  Project p("postgresql");
+  p.write_config("[autogenerate]\nschemas = [\"public\", \"audit\"]\n");
+  p.query("CREATE SCHEMA audit");
+  p.write_models(R"M([tables.users]
+columns = [ { name = "id", type = "integer", primary_key = true } ]
+[tables."audit.events"]
+schema = "audit"
+name = "events"
+columns = [ { name = "id", type = "bigint", primary_key = true }, { name = "user_id", type = "integer", references = "public.users(id)" } ]
+indexes = [ { name = "ix_events_user", columns = ["user_id"] } ]
+)M");
+  REQUIRE_RC(p.run({"revision", "--autogenerate", "-m", "init"}), 0);
+  REQUIRE_RC(p.run({"upgrade", "head"}), 0);
+  CHECK(p.query("SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname IN ('public', 'audit') AND "
+                "tablename <> 'migrate_version' ORDER BY 1") == "audit.events\npublic.users\n");
+  REQUIRE_RC(p.run({"check"}), 0);
+  REQUIRE_RC(p.run({"downgrade", "base"}), 0);
+  CHECK(p.query("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'audit'") == "0\n");
+}
