@@ -106,9 +106,26 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? ExitCode::kOk : ExitCode::kBadInput;
+    // Name an unknown command as such (CLI11 only says that one is required).
+    std::string message = e.what();
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a.empty() || a[0] == '-') {
+        if (a == "-c" || a == "--config" || a == "--url" || a == "--format") ++i;  // skip the option's value
+        continue;
+      }
+      bool known = false;
+      for (const auto* sub : app.get_subcommands({})) known |= sub->get_name() == a;
+      if (!known) message = "unknown command '" + a + "'";
+      break;
+    }
+    print_error(message, "Run `migrate --help` for the commands and their options.");
+    return ExitCode::kBadInput;
   }
   if (!url.empty()) g.url = url;
   (void)no_color;  // migrate prints no colour yet, so there is nothing to turn off

@@ -143,3 +143,16 @@ TEST_CASE("init writes a working environment from the embedded template", "[cli]
 }
 
 }  // namespace
+
+TEST_CASE("usage errors are exit 2 with one error line", "[cli]") {
+  migrate::test::TempDir tmp;
+  RunResult r = migrate::test::run_migrate({"frobnicate"}, tmp.path());
+  REQUIRE_RC(r, 2);
+  CHECK(r.err.rfind("error: unknown command 'frobnicate'", 0) == 0);
+  r = migrate::test::run_migrate({"upgrade"}, tmp.path());
+  REQUIRE_RC(r, 2);
+  CHECK(r.err.rfind("error: target is required", 0) == 0);
+  r = migrate::test::run_migrate({"--help"}, tmp.path());
+  REQUIRE_RC(r, 0);
+  CHECK(r.out.find("upgrade") != std::string::npos);
+}
