@@ -28,7 +28,7 @@ Environment::Environment(const GlobalOptions& g) {
 const Dialect& Environment::dialect() const { return dialect_for_url(config_.url); }
 
 const ScriptDirectory& Environment::scripts() const {
-  if (!scripts_) scripts_ = std::make_unique<ScriptDirectory>(config_.versions_dir);
+  if (!scripts_) scripts_ = std::make_unique<ScriptDirectory>(config_.versions_dir, config_.version_locations);
   return *scripts_;
 }
 

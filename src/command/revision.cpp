@@ -54,9 +54,20 @@ void strip_drop_definitions(std::vector<Operation>& ops) {
 std::string write_revision(const Environment& env, MigrationFile& file, const std::vector<std::string>* notes,
                            const std::string& version_path) {
   const ScriptDirectory& scripts = env.scripts();
-  std::string dir = version_path.empty() ? scripts.dir() : version_path;
+  std::string dir = scripts.dir();
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw InputError(fmt::format("version path '{}' is not a directory", dir));
+  if (!version_path.empty()) {
+    // As Alembic: the path must be one of the directories the graph is read from, or
+    // the new revision would be invisible to every later command.
+    std::string wanted = fs::weakly_canonical(fs::absolute(version_path), ec).string();
+    dir.clear();
+    for (const auto& d : scripts.dirs())
+      if (fs::weakly_canonical(d, ec).string() == wanted) dir = d;
+    if (dir.empty())
+      throw InputError(fmt::format("--version-path '{}' is not one of the version locations ({}); add it to "
+                                   "[migrations] version_locations",
+                                   version_path, util::join(scripts.dirs(), ", ")));
+  }
   std::string path = (fs::path(dir) / ScriptDirectory::file_name(file.revision.id, file.revision.message)).string();
   file.revision.path = path;
   std::vector<Revision> all = scripts.graph().revisions();

@@ -133,6 +133,10 @@ Config load_config(const std::string& path, const std::optional<std::string>& ur
   section(top, "migrations", [&](Section& s) {
     versions = s.str("directory").value_or(versions);
     if (versions.empty()) s.fields().fail_key("directory", "'directory' must not be empty");
+    for (const auto& p : s.str_list("version_locations", false).value_or(std::vector<std::string>{})) {
+      if (p.empty()) s.fields().fail_key("version_locations", "'version_locations' must not hold an empty path");
+      cfg.version_locations.push_back(absolute_from(dir, p));
+    }
     cfg.version_table = s.str("version_table").value_or(cfg.version_table);
     if (cfg.version_table.empty())
       s.fields().fail_key("version_table", "'version_table' must not be empty");

@@ -13,23 +13,27 @@ namespace migrate {
 
 namespace fs = std::filesystem;
 
-ScriptDirectory::ScriptDirectory(std::string dir) : dir_(std::move(dir)) {
-  std::error_code ec;
-  if (!fs::is_directory(dir_, ec))
-    throw InputError(fmt::format("versions directory '{}' does not exist (run `migrate init` or set "
-                                 "[migrations] directory in migrate.toml)",
-                                 dir_));
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(dir_)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string name = entry.path().filename().string();
-    if (name.size() < 6 || name.compare(name.size() - 5, 5, ".toml") != 0 || name[0] == '.') continue;
-    files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());
+ScriptDirectory::ScriptDirectory(std::string dir, std::vector<std::string> more_dirs) : dir_(std::move(dir)) {
+  dirs_.push_back(dir_);
+  for (auto& d : more_dirs)
+    if (std::find(dirs_.begin(), dirs_.end(), d) == dirs_.end()) dirs_.push_back(std::move(d));
   std::vector<Revision> revisions;
-  revisions.reserve(files.size());
-  for (const auto& f : files) revisions.push_back(read_migration_header(f));
+  for (const auto& d : dirs_) {
+    std::error_code ec;
+    if (!fs::is_directory(d, ec))
+      throw InputError(fmt::format("versions directory '{}' does not exist (run `migrate init` or set "
+                                   "[migrations] directory in migrate.toml)",
+                                   d));
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(d)) {
+      if (!entry.is_regular_file()) continue;
+      const std::string name = entry.path().filename().string();
+      if (name.size() < 6 || name.compare(name.size() - 5, 5, ".toml") != 0 || name[0] == '.') continue;
+      files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) revisions.push_back(read_migration_header(f));
+  }
   for (const auto& r : revisions) paths_.emplace(r.id, r.path);
   graph_ = std::make_unique<RevisionGraph>(std::move(revisions));
 }

@@ -1,6 +1,7 @@
 // The revision graph through the binary (issue 4): branches, merges, labels, dependencies,
 // target forms, stamp, offline ranges, and the error messages, on every dialect.
 #include <algorithm>
+#include <filesystem>
 
 #include <catch2/catch.hpp>
 
@@ -218,7 +219,8 @@ ON_EVERY_DIALECT("relative and branch-qualified targets, online and offline", re
 
 void revision_command_graph(const std::string& backend) {
   Project p(backend);
-  p.write_config();
+  p.write_config("version_locations = [\"more\"]\n");
+  std::filesystem::create_directories(p.dir() + "/more");
   p.write_models("");
   REQUIRE_RC(p.run({"revision", "-m", "first", "--rev-id", "abc1"}), 0);
   REQUIRE_RC(p.run({"revision", "-m", "second", "--rev-id", "abc2"}), 0);
@@ -239,6 +241,14 @@ void revision_command_graph(const std::string& backend) {
   REQUIRE_RC(p.run({"revision", "-m", "on side", "--head", "side@head", "--rev-id", "sid5", "--depends-on", "abc"
                                                                                                             "2"}),
              0);
+  // --version-path writes into another version location; the graph reads them all.
+  REQUIRE_RC(p.run({"revision", "-m", "elsewhere", "--rev-id", "far6", "--head", "roo4", "--version-path", "more"}), 0);
+  CHECK(std::filesystem::exists(p.dir() + "/more/far6_elsewhere.toml"));
+  RunResult far = p.run({"heads"});
+  CHECK(far.out.find("far6 (head)") != std::string::npos);
+  RunResult not_location = p.run({"revision", "-m", "x", "--head", "far6", "--version-path", "/tmp"});
+  REQUIRE_RC(not_location, 2);
+  CHECK(not_location.err.find("is not one of the version locations") != std::string::npos);
   size_t files = p.version_files().size();
   RunResult bad = p.run({"revision", "-m", "bad", "--rev-id", "a@b"});
   REQUIRE_RC(bad, 2);

@@ -14,6 +14,9 @@ struct Config {
   std::string url;   // after ${VAR} expansion, MIGRATE_DATABASE_URL and --url
   std::vector<std::string> model_sources;  // absolute paths; models.toml or *.sql
   std::string versions_dir = "versions";   // absolute after loading
+  /// Further directories of migration files ([migrations] version_locations), read
+  /// together with versions_dir as one graph; `revision --version-path` picks one.
+  std::vector<std::string> version_locations;
   std::string version_table = "migrate_version";
   bool transaction_per_migration = true;
   std::vector<std::string> exclude_tables;

@@ -16,12 +16,16 @@ namespace migrate {
 
 class ScriptDirectory {
  public:
-  /// Reads the headers of every *.toml file in `dir` and builds the graph. Throws
+  /// Reads the headers of every *.toml file in `dir` (and in `more_dirs`; each directory
+  /// in sorted filename order, directories in the order given) and builds the graph. Throws
   /// InputError when the directory is missing, a header is malformed, or the graph is
   /// invalid (duplicate ids, missing parents, cycles...).
-  explicit ScriptDirectory(std::string dir);
+  explicit ScriptDirectory(std::string dir, std::vector<std::string> more_dirs = {});
 
+  /// The main directory (new revisions go here unless --version-path says otherwise).
   const std::string& dir() const { return dir_; }
+  /// Every directory read: dir() first, then the further version locations.
+  const std::vector<std::string>& dirs() const { return dirs_; }
   const RevisionGraph& graph() const { return *graph_; }
   /// The file of a revision (full id). Throws InputError when unknown.
   const std::string& path_of(const std::string& id) const;
@@ -36,6 +40,7 @@ class ScriptDirectory {
 
  private:
   std::string dir_;
+  std::vector<std::string> dirs_;
   std::unique_ptr<RevisionGraph> graph_;
   std::unordered_map<std::string, std::string> paths_;
   mutable std::unordered_map<std::string, std::unique_ptr<MigrationFile>> cache_;
