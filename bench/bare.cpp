@@ -3,6 +3,11 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -208,6 +213,31 @@ int bare_pg_exec(const std::string& url, const std::string& file, bool one) {
   return 0;
 }
 
+// What any reader of a versions directory must do: list it, then open, read and close
+// every file (with POSIX calls, no iostreams).
+int bare_read_files(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) throw std::runtime_error(dir + ": cannot open directory");
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d))
+    if (e->d_name[0] != '.') names.emplace_back(e->d_name);
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  size_t bytes = 0;
+  char buf[16384];
+  for (const auto& n : names) {
+    int fd = open((dir + "/" + n).c_str(), O_RDONLY);
+    if (fd < 0) throw std::runtime_error(dir + "/" + n + ": cannot open");
+    std::string text;
+    ssize_t got;
+    while ((got = read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<size_t>(got));
+    close(fd);
+    bytes += text.size();
+  }
+  std::printf("%zu files, %zu bytes\n", names.size(), bytes);
+  return 0;
+}
+
 }  // namespace
 
 std::string read_text_file(const std::string& path) {
@@ -223,6 +253,7 @@ int bare_main(int argc, char** argv) {
   try {
     if (a.size() == 2 && a[0] == "sqlite-read") return bare_sqlite_read(a[1]);
     if (a.size() == 2 && a[0] == "pg-read") return bare_pg_read(a[1]);
+    if (a.size() == 2 && a[0] == "read-files") return bare_read_files(a[1]);
     if (a.size() == 4 && (a[3] == "per" || a[3] == "one")) {
       if (a[0] == "sqlite-exec") return bare_sqlite_exec(a[1], a[2], a[3] == "one");
       if (a[0] == "pg-exec") return bare_pg_exec(a[1], a[2], a[3] == "one");
@@ -231,7 +262,7 @@ int bare_main(int argc, char** argv) {
     std::fprintf(stderr, "bare %s: %s\n", a.empty() ? "" : a[0].c_str(), e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: migrate_bench --bare sqlite-read DB | pg-read URL | "
+  std::fprintf(stderr, "usage: migrate_bench --bare sqlite-read DB | pg-read URL | read-files DIR | "
                        "sqlite-exec DB FILE per|one | pg-exec URL FILE per|one\n");
   return 2;
 }

@@ -13,6 +13,7 @@ namespace migrate::bench {
 //                             (table_xinfo, index_list+index_xinfo, foreign_key_list)
 //   pg-read URL               five bulk catalog queries (tables, columns with defaults,
 //                             constraints, indexes, views/sequences/triggers) of 'public'
+//   read-files DIR            list DIR, then open, read and close every file in it
 //   sqlite-exec DB FILE per|one
 //   pg-exec URL FILE per|one  the statements of FILE (separated by lines ending in ';'),
 //                             one transaction per statement, or all in one
