@@ -12,19 +12,7 @@ using migrate::test::RunResult;
 
 namespace {
 
-#define REQUIRE_RC(result, code)                                            \
-  do {                                                                      \
-    const RunResult& r_ = (result);                                         \
-    INFO("stdout:\n" << r_.out << "\nstderr:\n" << r_.err);                 \
-    REQUIRE(r_.exit_code == (code));                                        \
-  } while (0)
 
-#define ON_EVERY_DIALECT(title, fn)                                         \
-  TEST_CASE("sqlite: " title, "[cli][sqlite]") { fn("sqlite"); }            \
-  TEST_CASE("postgresql: " title, "[cli][pg]") {                            \
-    MIGRATE_REQUIRE_PG_OR_RETURN();                                         \
-    fn("postgresql");                                                       \
-  }
 
 using Strings = std::vector<std::string>;
 

@@ -11,12 +11,6 @@ using migrate::test::RunResult;
 
 namespace {
 
-#define REQUIRE_RC(result, code)                                            \
-  do {                                                                      \
-    const RunResult& r_ = (result);                                         \
-    INFO("stdout:\n" << r_.out << "\nstderr:\n" << r_.err);                 \
-    REQUIRE(r_.exit_code == (code));                                        \
-  } while (0)
 
 /// The same database under another spelling of its URL: postgres:// scheme, a driver
 /// suffix, the user percent-encoded, a libpq parameter passed through.

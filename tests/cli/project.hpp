@@ -44,3 +44,20 @@ class Project {
 std::vector<std::string> backends();
 
 }  // namespace migrate::test
+
+// Requires a run's exit code, printing its output when it differs.
+#define REQUIRE_RC(result, code)                                            \
+  do {                                                                      \
+    const ::migrate::test::RunResult& r_ = (result);                        \
+    INFO("stdout:\n" << r_.out << "\nstderr:\n" << r_.err);                 \
+    REQUIRE(r_.exit_code == (code));                                        \
+  } while (0)
+
+// One source of scenarios for every dialect: a TEST_CASE on SQLite, and one on
+// PostgreSQL that needs the test server (MIGRATE_REQUIRE_PG_OR_RETURN).
+#define ON_EVERY_DIALECT(title, fn)                                         \
+  TEST_CASE("sqlite: " title, "[cli][sqlite]") { fn("sqlite"); }            \
+  TEST_CASE("postgresql: " title, "[cli][pg]") {                            \
+    MIGRATE_REQUIRE_PG_OR_RETURN();                                         \
+    fn("postgresql");                                                       \
+  }
