@@ -575,11 +575,20 @@ Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dial
   std::vector<Operation> enum_creates, enum_alters, enum_drops, seq_creates, seq_alters, seq_drops;
   compare_enums(live, declared, enum_creates, enum_alters, enum_drops);
   compare_sequences(live, declared, dialect, seq_creates, seq_alters, seq_drops);
+  // Enum values are added before the tables change (a new default or column may use
+  // them) and removed after (columns and defaults have moved off them by then); the
+  // downgrade, reversed, keeps the same rule.
+  std::vector<Operation> enum_rebuilds;
+  for (auto& op : enum_alters)
+    if (std::get<AlterEnum>(op).needs_rebuild()) enum_rebuilds.push_back(op);
+  enum_alters.erase(std::remove_if(enum_alters.begin(), enum_alters.end(),
+                                   [](const Operation& op) { return std::get<AlterEnum>(op).needs_rebuild(); }),
+                    enum_alters.end());
   for (auto* bucket : {&enum_creates, &seq_creates, &enum_alters, &seq_alters})
     for (auto& op : *bucket) push(std::move(op));
   for (size_t i = 0; i < tables.upgrade.size(); ++i) push(std::move(tables.upgrade[i]), std::move(tables.notes[i]));
   diff.expression_tables = std::move(tables.expression_tables);
-  for (auto* bucket : {&enum_drops, &seq_drops})
+  for (auto* bucket : {&enum_rebuilds, &enum_drops, &seq_drops})
     for (auto& op : *bucket) push(std::move(op));
   for (size_t i : view_order(declared.views)) {
     const View& d = declared.views[i];

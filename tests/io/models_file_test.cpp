@@ -235,7 +235,7 @@ TEST_CASE("models.toml: every kind of bad input names file, line and column") {
   };
   const std::vector<Case> cases = {
       {"malformed TOML", "[tables.t]\ncolumns = [ { name = \"a\" \n", "m.toml:2:", "invalid TOML"},
-      {"unknown top-level key", "tabels = 1\n", "m.toml:1:1: ", "unknown key 'tabels' (allowed: tables, views)"},
+      {"unknown top-level key", "tabels = 1\n", "m.toml:1:1: ", "unknown key 'tabels' (allowed: tables, views, enums, sequences)"},
       {"unknown table key", "[tables.t]\ncolumns = []\ncomment = \"x\"\ncolums = 3\n", "m.toml:4:1: ",
        "table 't': unknown key 'colums' (allowed: name, schema, comment, renamed_from"},
       {"unknown column key", "[tables.t]\ncolumns = [ { name = \"a\", type = \"int\", nulable = true } ]\n",

@@ -199,9 +199,16 @@ TEST_CASE("pg reflect reads a rich schema field by field", "[pg]") {
   CHECK(md.views[0].name == "active_users");
   CHECK(md.views[0].schema.empty());
   CHECK(md.views[0].sql.find("FROM users") != std::string::npos);
-  CHECK(find_unsupported(md, "sequence", "free_seq"));
-  CHECK_FALSE(find_unsupported(md, "sequence", "users_id_seq"));  // owned by users.id
-  CHECK(find_unsupported(md, "enum", "mood"));
+  // Free-standing sequences and enum types are modelled; owned sequences are the columns'.
+  REQUIRE(md.sequences.size() == 1);
+  CHECK(md.sequences[0].name == "free_seq");
+  CHECK(md.sequences[0].type.empty());  // bigint, the default
+  CHECK_FALSE(md.sequences[0].start);
+  REQUIRE(md.enums.size() == 1);
+  CHECK(md.enums[0].name == "mood");
+  CHECK(md.enums[0].values == std::vector<std::string>{"happy", "sad"});
+  CHECK_FALSE(find_unsupported(md, "sequence", "free_seq"));
+  CHECK_FALSE(find_unsupported(md, "enum", "mood"));
   CHECK(find_unsupported(md, "function", "touch"));
   const UnsupportedObject* trig = find_unsupported(md, "trigger", "users_touch");
   REQUIRE(trig);

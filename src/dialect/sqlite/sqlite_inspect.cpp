@@ -23,8 +23,8 @@ constexpr const char* kObjectsQuery =
     "SELECT type, name, tbl_name, sql FROM sqlite_schema "
     "WHERE ?1 IS NULL OR lower(tbl_name) = lower(?1) OR type = 'view' ORDER BY rowid";
 constexpr const char* kTableListQuery =
-    "SELECT name, wr, strict FROM pragma_table_list "
-    "WHERE schema = 'main' AND type = 'table' AND (?1 IS NULL OR lower(name) = lower(?1))";
+    "SELECT name, wr, strict, type FROM pragma_table_list "
+    "WHERE schema = 'main' AND type IN ('table', 'shadow') AND (?1 IS NULL OR lower(name) = lower(?1))";
 constexpr const char* kTableFilter =
     "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
     "AND m.sql NOT LIKE 'CREATE VIRTUAL%' AND (?1 IS NULL OR lower(m.name) = lower(?1))";
@@ -120,6 +120,11 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
   };
 
   MetaData md;
+  // The shadow tables of virtual tables (fts5's docs_data, ...) belong to their virtual
+  // table, which is reported as unsupported; they are not tables of the schema.
+  std::set<std::string> shadow;
+  for (const auto& r : table_list)
+    if (text(r, 3) == "shadow") shadow.insert(key(text(r, 0)));
   // Tables in sqlite_schema order, with what their CREATE text says.
   std::vector<Table> tables;
   std::map<std::string, size_t> table_pos;  // lower-case name -> index in `tables`
@@ -131,7 +136,7 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
     const std::string& name = text(r, 1);
     const std::string& sql = text(r, 3);
     if (type == "table") {
-      if (!r[3] || util::starts_with(key(name), "sqlite_")) continue;
+      if (!r[3] || util::starts_with(key(name), "sqlite_") || shadow.count(key(name))) continue;
       ParsedObject obj = parse_create_object(sql);
       if (obj.kind == "virtual table") {
         if (wanted(name)) md.unsupported.push_back({"virtual table", name, name});
