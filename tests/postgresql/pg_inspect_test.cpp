@@ -513,5 +513,27 @@ TEST_CASE("pg reflect_script reflects a DDL script and leaves nothing behind", "
   CHECK(conn->table_exists("", "mine"));
 }
 
+TEST_CASE("pg server_normalize_views gives the server's definition and rolls back", "[pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  test::PgDatabase db;
+  auto conn = pg_connect(db.url());
+  conn->execute_script("CREATE TABLE t (id integer PRIMARY KEY, a text, b integer);"
+                       "CREATE VIEW v_live AS SELECT id, a FROM t WHERE b > 0");
+  MetaData live = conn->reflect({});
+  REQUIRE(live.views.size() == 1);
+  // Declared out of dependency order, one reading a missing column.
+  std::vector<View> declared = {{"", "v2", "SELECT id FROM v_live2"},
+                                {"", "v_live2", "select id, a from t where b > 0"},
+                                {"", "v_bad", "SELECT missing FROM t"}};
+  std::vector<View> n = conn->server_normalize_views(declared);
+  REQUIRE(n.size() == 3);
+  CHECK(n[1].sql == live.views[0].sql);  // same query, the server's spelling
+  CHECK(n[0].sql.find("v_live2.id") != std::string::npos);
+  CHECK(n[2].sql == "SELECT missing FROM t");  // refused: kept as declared
+  MetaData after = conn->reflect({});
+  CHECK(after.views.size() == 1);
+  CHECK_FALSE(conn->in_transaction());
+}
+
 }  // namespace
 }  // namespace migrate

@@ -62,6 +62,12 @@ class PgConnection : public Connection {
   MetaData reflect(const ReflectOptions& options) override;
   std::optional<Table> reflect_table(const std::string& schema, const std::string& table) override;
   std::vector<Table> server_normalize(const std::vector<Table>& declared) override;
+  /// The declared views' definitions as the server prints them (pg_get_viewdef, pretty),
+  /// so that they compare with reflected views by meaning. Each view is created in a
+  /// scratch schema inside a transaction (or savepoint) that is rolled back; tables
+  /// resolve to the live schema. A view the server refuses (it reads a table or column
+  /// not there yet), or one in a named schema, keeps its declared text.
+  std::vector<View> server_normalize_views(const std::vector<View>& declared);
   bool table_exists(const std::string& schema, const std::string& table) override;
   std::string display_url() const override { return display_url_; }
 

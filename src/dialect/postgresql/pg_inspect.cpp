@@ -361,6 +361,65 @@ std::vector<Table> PgConnection::server_normalize(const std::vector<Table>& decl
   return result;
 }
 
+std::vector<View> PgConnection::server_normalize_views(const std::vector<View>& declared) {
+  if (declared.empty()) return declared;
+  const PgDialect& d = static_cast<const PgDialect&>(dialect());
+  auto rows = query_sql("SELECT pg_backend_pid()");
+  const std::string scratch =
+      "migrate_views_" + (rows.empty() || !rows[0][0] ? std::string("0") : *rows[0][0]);
+  const bool outer = in_transaction();
+  if (outer)
+    exec_sql("SAVEPOINT migrate_views");
+  else
+    begin();
+  std::vector<View> result = declared;
+  try {
+    exec_sql("CREATE SCHEMA " + d.quote_identifier(scratch));
+    // Views are created first in the path, so a declared view reading another declared
+    // view reads the declared one; tables resolve to the live schema.
+    exec_sql("SET LOCAL search_path TO " + d.quote_identifier(scratch) + ", public");
+    // Declaration order may name a view before the one it reads: retry until no progress.
+    std::vector<bool> done(declared.size(), false);
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (size_t i = 0; i < declared.size(); ++i) {
+        if (done[i] || !declared[i].schema.empty()) continue;  // other schemas: as declared
+        exec_sql("SAVEPOINT migrate_view");
+        try {
+          exec_sql("CREATE VIEW " + d.quote_qualified(scratch, declared[i].name) + " AS " + declared[i].sql);
+          auto def = query_sql("SELECT pg_catalog.pg_get_viewdef(c.oid, true) FROM pg_catalog.pg_class c "
+                               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                               "WHERE n.nspname = $1 AND c.relname = $2",
+                               {scratch, declared[i].name});
+          exec_sql("RELEASE SAVEPOINT migrate_view");
+          if (!def.empty() && def[0][0]) result[i].sql = util::trim(*def[0][0]);
+          done[i] = progress = true;
+        } catch (const DatabaseError&) {
+          exec_sql("ROLLBACK TO SAVEPOINT migrate_view");
+        }
+      }
+    }
+  } catch (...) {
+    try {
+      if (outer) {
+        exec_sql("ROLLBACK TO SAVEPOINT migrate_views");
+        exec_sql("RELEASE SAVEPOINT migrate_views");
+      } else {
+        rollback();
+      }
+    } catch (...) {
+    }
+    throw;
+  }
+  if (outer) {
+    exec_sql("ROLLBACK TO SAVEPOINT migrate_views");
+    exec_sql("RELEASE SAVEPOINT migrate_views");
+  } else {
+    rollback();
+  }
+  return result;
+}
+
 MetaData PgConnection::reflect_script(const std::string& sql, const ReflectOptions& options) {
   std::vector<ScriptFailure> failures;
   MetaData md = reflect_script(std::vector<ScriptStatement>{{sql, "", 0}}, options, &failures);
