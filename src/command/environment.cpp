@@ -113,13 +113,13 @@ MetaData Environment::load_models() const {
       continue;
     }
     MetaData part = load_models_toml(src);
-    for (const auto& t : part.tables()) md.add_table(t);
-    for (const auto& v : part.views) md.views.push_back(v);
+    for (auto& t : part.mutable_tables()) md.add_table(std::move(t));
+    for (auto& v : part.views) md.views.push_back(std::move(v));
   }
   if (!sql_files.empty()) {
     MetaData part = load_sql_models(sql_files, dialect(), config_, config_.url);
-    for (const auto& t : part.tables()) md.add_table(t);
-    for (const auto& v : part.views) md.views.push_back(v);
+    for (auto& t : part.mutable_tables()) md.add_table(std::move(t));
+    for (auto& v : part.views) md.views.push_back(std::move(v));
   }
   // Filters apply to both sides, so excluded tables are neither created nor dropped.
   MetaData filtered;

@@ -100,7 +100,7 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
       if (!outer) conn.begin();
       try {
         // Re-read inside the transaction: another process may have run this step.
-        std::vector<std::string> rows = table.read(conn);
+        std::vector<std::string> rows = table.read_existing(conn);
         bool applied = graph.is_applied(step.revision, rows);
         if ((step.direction == Direction::up) == applied) {
           if (!outer) conn.rollback();

@@ -15,8 +15,12 @@ Statement VersionTable::create_statement(bool if_not_exists) const {
 }
 
 std::vector<std::string> VersionTable::read(Connection& conn) const {
+  if (!conn.table_exists("", name_)) return {};
+  return read_existing(conn);
+}
+
+std::vector<std::string> VersionTable::read_existing(Connection& conn) const {
   std::vector<std::string> rows;
-  if (!conn.table_exists("", name_)) return rows;
   for (const auto& r : conn.query(Statement{"SELECT version_num FROM " + dialect_.quote_identifier(name_)}))
     if (!r.empty() && r[0]) rows.push_back(*r[0]);
   return rows;

@@ -18,6 +18,8 @@ class VersionTable {
   Statement create_statement(bool if_not_exists) const;
   /// The rows, or empty when the table is absent. Never creates it.
   std::vector<std::string> read(Connection& conn) const;
+  /// The rows of a table known to exist (one query; the runner's re-check in each step).
+  std::vector<std::string> read_existing(Connection& conn) const;
   /// Creates the table when absent.
   void ensure(Connection& conn) const;
   /// Applies changes online: every UPDATE and DELETE must hit exactly one row, else
