@@ -58,6 +58,19 @@ class TableComparer {
     if (expression) expression_ = true;
   }
 
+  /// The identity a declared column asks for: its `identity`, or "by default" for an
+  /// autoincrement integer column without a default (rendered as an identity).
+  std::optional<std::string> declared_identity(const Column& c) const {
+    if (c.identity) return c.identity;
+    std::string t = util::to_lower(util::trim(c.type));
+    bool serial = t.find("serial") != std::string::npos;
+    std::string canon = dialect_.canonical_type(c.type);
+    if (c.autoincrement && !serial && !c.default_ && !c.generated &&
+        (canon == "integer" || canon == "bigint" || canon == "smallint"))
+      return std::string("by default");
+    return std::nullopt;
+  }
+
   std::string canon_default(const std::optional<std::string>& d, const std::string& type) const {
     return d ? dialect_.canonical_default(*d, type) : std::string("\x01none");
   }
@@ -78,6 +91,17 @@ class TableComparer {
         continue;
       }
       matched_live.insert(lc->name);
+      // A generated column's expression (or storage) cannot be altered: the column is
+      // dropped and added again, which loses nothing (its values are computed).
+      if (lc->generated.has_value() != dc.generated.has_value() ||
+          (dc.generated && (lc->generated_stored != dc.generated_stored ||
+                            dialect_.canonical_expression(*lc->generated) != dialect_.canonical_expression(*dc.generated)))) {
+        if (lc->generated && dc.generated && !rename_from) {
+          add(adds_, DropColumn{decl_.schema, decl_.name, lc->name, *lc}, true);
+          add(adds_, AddColumn{decl_.schema, decl_.name, dc}, true);
+          continue;
+        }
+      }
       AlterColumn alter;
       alter.schema = decl_.schema;
       alter.table = decl_.name;
@@ -103,6 +127,30 @@ class TableComparer {
         changed = true;
         expr = true;
       }
+      auto lowered = [](const std::optional<std::string>& v) { return util::to_lower(v.value_or("")); };
+      if (lowered(lc->collation) != lowered(dc.collation)) {
+        alter.new_collation = dc.collation;
+        alter.existing_collation = lc->collation;
+        changed = true;
+      }
+      // Identity columns exist where columns are altered natively (PostgreSQL); SQLite's
+      // counterpart is AUTOINCREMENT on the INTEGER PRIMARY KEY.
+      if (dialect_.capabilities().alter_column_type) {
+        std::optional<std::string> want = declared_identity(dc);
+        if (lowered(lc->identity) != lowered(want)) {
+          alter.new_identity = want;
+          alter.existing_identity = lc->identity;
+          if (want && lc->default_ && !alter.new_default) alter.new_default = std::optional<std::string>();
+          changed = true;
+        }
+      } else {
+        bool want = dc.autoincrement && decl_.primary_key.columns == std::vector<std::string>{dc.name};
+        if (lc->autoincrement != want) {
+          alter.new_autoincrement = want;
+          alter.existing_autoincrement = lc->autoincrement;
+          changed = true;
+        }
+      }
       if (dialect_.capabilities().comments && lc->comment != dc.comment) {
         alter.new_comment = dc.comment;
         alter.existing_comment = lc->comment;
@@ -113,7 +161,10 @@ class TableComparer {
         alter.existing_nullable = lc->nullable;
         alter.existing_default = lc->default_;
         if (!alter.new_comment && dialect_.capabilities().comments) alter.existing_comment = lc->comment;
-        add(alter.new_name && !alter.new_type && !alter.new_nullable && !alter.new_default ? renames_ : alters_,
+        add(alter.new_name && !alter.new_type && !alter.new_nullable && !alter.new_default &&
+                    !alter.new_collation && !alter.new_identity && !alter.new_autoincrement
+                ? renames_
+                : alters_,
             alter, expr);
       }
     }

@@ -257,9 +257,20 @@ Operation read_op(Fields& f, const std::string& kind) {
     op.existing_nullable = f.boolean("existing_nullable");
     op.existing_default = read_set_or_drop(f, "existing_default", "existing_no_default");
     op.existing_comment = read_set_or_drop(f, "existing_comment", "existing_no_comment");
-    if (!op.new_type && !op.new_nullable && !op.new_default && !op.new_name && !op.new_comment)
+    op.new_collation = read_set_or_drop(f, "collation", "drop_collation");
+    op.new_identity = read_set_or_drop(f, "identity", "drop_identity");
+    op.new_autoincrement = f.boolean("autoincrement");
+    op.existing_collation = read_set_or_drop(f, "existing_collation", "existing_no_collation");
+    op.existing_identity = read_set_or_drop(f, "existing_identity", "existing_no_identity");
+    op.existing_autoincrement = f.boolean("existing_autoincrement");
+    for (const auto* id : {&op.new_identity, &op.existing_identity})
+      if (*id && **id && **id != "always" && **id != "by default")
+        f.fail(nullptr, "identity is '" + ***id + "'; expected \"always\" or \"by default\"");
+    if (!op.new_type && !op.new_nullable && !op.new_default && !op.new_name && !op.new_comment &&
+        !op.new_collation && !op.new_identity && !op.new_autoincrement)
       f.fail(nullptr, "alter_column changes nothing: give at least one of type, nullable, "
-                      "default, drop_default, new_name, comment, drop_comment");
+                      "default, drop_default, new_name, comment, drop_comment, collation, "
+                      "drop_collation, identity, drop_identity, autoincrement");
     if (op.new_type && util::trim(*op.new_type).empty()) f.fail_key("type", "'type' must not be empty");
     if (op.new_name && op.new_name->empty()) f.fail_key("new_name", "'new_name' must not be empty");
     return op;
@@ -452,6 +463,13 @@ void write_op(std::string& out, const char* section, const Operation& op,
     if (o->existing_nullable) l.emplace_back("existing_nullable", *o->existing_nullable ? "true" : "false");
     put_change(l, "existing_default", "existing_no_default", o->existing_default);
     put_change(l, "existing_comment", "existing_no_comment", o->existing_comment);
+    put_change(l, "collation", "drop_collation", o->new_collation);
+    put_change(l, "identity", "drop_identity", o->new_identity);
+    if (o->new_autoincrement) l.emplace_back("autoincrement", *o->new_autoincrement ? "true" : "false");
+    put_change(l, "existing_collation", "existing_no_collation", o->existing_collation);
+    put_change(l, "existing_identity", "existing_no_identity", o->existing_identity);
+    if (o->existing_autoincrement)
+      l.emplace_back("existing_autoincrement", *o->existing_autoincrement ? "true" : "false");
     std::string col = qualified(o->schema, o->table) + "." + o->column;
     if (o->new_type)
       warning = "changes the type of " + col + (o->existing_type ? " from " + *o->existing_type : "") +

@@ -140,6 +140,9 @@ std::string describe(const Operation& op) {
                                          o.existing_default ? opt_text(*o.existing_default) : "?",
                                          opt_text(*o.new_default)));
             if (o.new_comment) what.push_back("comment");
+            if (o.new_collation) what.push_back("collation " + opt_text(*o.new_collation));
+            if (o.new_identity) what.push_back(*o.new_identity ? "identity " + **o.new_identity : std::string("no identity"));
+            if (o.new_autoincrement) what.push_back(*o.new_autoincrement ? "autoincrement" : "no autoincrement");
             if (o.new_name) what.push_back("rename to " + *o.new_name);
             return fmt::format("alter column {}.{}: {}", qualify(o.schema, o.table), o.column,
                                util::join(what, ", "));
@@ -286,6 +289,18 @@ std::optional<Operation> reverse(const Operation& op) {
               if (!o.existing_comment) return std::nullopt;
               r.new_comment = *o.existing_comment;
             }
+            if (o.new_collation) {
+              if (!o.existing_collation) return std::nullopt;
+              r.new_collation = *o.existing_collation;
+            }
+            if (o.new_identity) {
+              if (!o.existing_identity) return std::nullopt;
+              r.new_identity = *o.existing_identity;
+            }
+            if (o.new_autoincrement) r.new_autoincrement = o.existing_autoincrement.value_or(!*o.new_autoincrement);
+            r.existing_collation = o.new_collation ? o.new_collation : o.existing_collation;
+            r.existing_identity = o.new_identity ? o.new_identity : o.existing_identity;
+            r.existing_autoincrement = o.new_autoincrement ? o.new_autoincrement : o.existing_autoincrement;
             r.existing_type = o.new_type ? o.new_type : o.existing_type;
             r.existing_nullable = o.new_nullable ? o.new_nullable : o.existing_nullable;
             r.existing_default = o.new_default ? o.new_default : o.existing_default;
@@ -467,6 +482,12 @@ void apply_op(MetaData& md, const Operation& op) {
             if (o.new_nullable) c->nullable = *o.new_nullable;
             if (o.new_default) c->default_ = *o.new_default;
             if (o.new_comment) c->comment = *o.new_comment;
+            if (o.new_collation) c->collation = *o.new_collation;
+            if (o.new_identity) {
+              c->identity = *o.new_identity;
+              c->autoincrement = c->identity.has_value();
+            }
+            if (o.new_autoincrement) c->autoincrement = *o.new_autoincrement;
             if (o.new_name) {
               if (t.find_column(*o.new_name))
                 throw InputError(fmt::format("alter_column: column '{}.{}' exists", o.table, *o.new_name));

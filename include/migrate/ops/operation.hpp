@@ -57,6 +57,15 @@ struct AlterColumn {
   std::optional<bool> existing_nullable;
   std::optional<std::optional<std::string>> existing_default;
   std::optional<std::optional<std::string>> existing_comment;
+  /// COLLATE of the column (nullopt inside = the type's default collation).
+  std::optional<std::optional<std::string>> new_collation;
+  /// PostgreSQL identity: "always" / "by default"; nullopt inside = not an identity column.
+  std::optional<std::optional<std::string>> new_identity;
+  /// SQLite AUTOINCREMENT on an INTEGER PRIMARY KEY column.
+  std::optional<bool> new_autoincrement;
+  std::optional<std::optional<std::string>> existing_collation;
+  std::optional<std::optional<std::string>> existing_identity;
+  std::optional<bool> existing_autoincrement;
 };
 struct CreateIndex {
   std::string schema;

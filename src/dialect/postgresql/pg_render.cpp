@@ -262,9 +262,16 @@ std::vector<Statement> PgDialect::render(const Operation& op, const RenderContex
         } else if constexpr (std::is_same_v<T, AlterColumn>) {
           const std::string col = quote_identifier(o.column);
           std::vector<std::string> actions;
-          if (o.new_type) {
-            std::string t = render_type(*o.new_type);
-            actions.push_back("ALTER COLUMN " + col + " TYPE " + t + " USING " + col + "::" + t);
+          if (o.new_type || o.new_collation) {
+            if (!o.new_type && !o.existing_type)
+              throw UnsupportedError("postgresql: alter_column " + o.table + "." + o.column +
+                                     ": a collation change needs the column's type (existing_type)");
+            std::string t = render_type(o.new_type ? *o.new_type : *o.existing_type);
+            std::string collate;
+            if (o.new_collation)
+              collate = " COLLATE " + quote_identifier(*o.new_collation ? **o.new_collation : std::string("default"));
+            actions.push_back("ALTER COLUMN " + col + " TYPE " + t + collate +
+                              (o.new_type ? " USING " + col + "::" + t : std::string()));
           }
           if (o.new_nullable)
             actions.push_back("ALTER COLUMN " + col +
@@ -277,6 +284,25 @@ std::vector<Statement> PgDialect::render(const Operation& op, const RenderContex
           }
           if (!actions.empty())
             out.push_back(stmt(alter(o.schema, o.table) + util::join(actions, ", ")));
+          if (o.new_identity) {
+            // Separate statements: the default (dropped above when the column becomes an
+            // identity) must be gone before ADD GENERATED checks for one.
+            const bool had = o.existing_identity && *o.existing_identity;
+            const std::string a = alter(o.schema, o.table) + "ALTER COLUMN " + col;
+            auto kind = [&](const std::string& k) { return util::to_lower(k) == "always" ? "ALWAYS" : "BY DEFAULT"; };
+            if (!*o.new_identity) {
+              out.push_back(stmt(a + " DROP IDENTITY IF EXISTS"));
+            } else if (had) {
+              out.push_back(stmt(a + " SET GENERATED " + kind(**o.new_identity)));
+            } else {
+              out.push_back(stmt(a + " ADD GENERATED " + kind(**o.new_identity) + " AS IDENTITY"));
+              // Start after the rows already there, so the next insert does not collide.
+              out.push_back(stmt("SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(" +
+                                 quote_literal(quote_qualified(o.schema, o.table)) + ", " + quote_literal(o.column) +
+                                 "), COALESCE(MAX(" + col + "), 0) + 1, false) FROM " +
+                                 quote_qualified(o.schema, o.table)));
+            }
+          }
           if (o.new_comment)
             out.push_back(stmt("COMMENT ON COLUMN " + quote_qualified(o.schema, o.table) + "." +
                                col + " IS " + comment_literal(*o.new_comment)));

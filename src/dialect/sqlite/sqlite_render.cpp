@@ -450,7 +450,8 @@ std::vector<Statement> SqliteDialect::render(const Operation& op, const RenderCo
             return rebuild(d, *t, new_t, deps);
           },
           [&](const AlterColumn& o) {
-            bool other = o.new_type || o.new_nullable || o.new_default;
+            // Identity is PostgreSQL's; SQLite's counterpart is AUTOINCREMENT.
+            bool other = o.new_type || o.new_nullable || o.new_default || o.new_collation || o.new_autoincrement;
             std::vector<Statement> out;
             std::string col = o.column;
             if (o.new_name) {
@@ -473,6 +474,8 @@ std::vector<Statement> SqliteDialect::render(const Operation& op, const RenderCo
             if (o.new_type) c.type = *o.new_type;
             if (o.new_nullable) c.nullable = *o.new_nullable;
             if (o.new_default) c.default_ = *o.new_default;
+            if (o.new_collation) c.collation = *o.new_collation;
+            if (o.new_autoincrement) c.autoincrement = *o.new_autoincrement;
             auto rb = rebuild(d, old_t, new_t, deps);
             out.insert(out.end(), rb.begin(), rb.end());
             return out;
