@@ -1,5 +1,6 @@
 #include <migrate/io/migration_file.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -623,6 +624,73 @@ MigrationFile read_migration_file(const std::string& path) {
   return parse_migration_file(util::read_file(path), path);
 }
 
+namespace {
+
+/// The header as most files write it (one `key = "text"`, `key = ["a", "b"]` or bare
+/// create_date per line, no escapes), read without a TOML parser: `heads` and `history`
+/// read every file's header. Returns false for anything else, and for any value the
+/// full reader would reject, so the full reader then gives the answer or the error.
+bool read_simple_header(std::string_view text, Revision& rev) {
+  auto quoted = [](std::string_view v, std::string* out) {
+    if (v.size() < 2 || v.front() != '"' || v.back() != '"') return false;
+    std::string_view inner = v.substr(1, v.size() - 2);
+    if (inner.find_first_of("\\\"") != std::string_view::npos) return false;
+    *out = std::string(inner);
+    return true;
+  };
+  auto list = [&](std::string_view v, std::vector<std::string>* out) {
+    std::string one;
+    if (quoted(v, &one)) {
+      out->push_back(one);
+      return true;
+    }
+    if (v.size() < 2 || v.front() != '[' || v.back() != ']') return false;
+    for (const auto& part : util::split(v.substr(1, v.size() - 2), ',')) {
+      std::string item = util::trim(part);
+      if (item.empty()) continue;  // a trailing comma
+      if (!quoted(item, &one)) return false;
+      out->push_back(one);
+    }
+    return true;
+  };
+  std::vector<std::string> seen;
+  bool have_revision = false;
+  for (const auto& raw : util::split(text, '\n')) {
+    std::string line = util::trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) return false;
+    std::string key = util::trim(std::string_view(line).substr(0, eq));
+    std::string value = util::trim(std::string_view(line).substr(eq + 1));
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) return false;
+    seen.push_back(key);
+    if (key == "revision") {
+      if (!quoted(value, &rev.id) || !is_valid_revision_id(rev.id)) return false;
+      have_revision = true;
+    } else if (key == "down_revision") {
+      if (!list(value, &rev.down_revisions)) return false;
+      for (const auto& d : rev.down_revisions)
+        if (!is_valid_revision_id(d)) return false;
+    } else if (key == "branch_labels" || key == "depends_on") {
+      auto& out = key == "branch_labels" ? rev.branch_labels : rev.depends_on;
+      if (!list(value, &out)) return false;
+      for (const auto& item : out)
+        if (util::trim(item).empty()) return false;
+    } else if (key == "message") {
+      if (!quoted(value, &rev.message)) return false;
+    } else if (key == "create_date") {
+      std::string ignored;
+      bool bare = !value.empty() && value.find_first_not_of("0123456789-T:Z+. ") == std::string::npos;
+      if (!bare && !quoted(value, &ignored)) return false;
+    } else {
+      return false;
+    }
+  }
+  return have_revision;
+}
+
+}  // namespace
+
 Revision read_migration_header(const std::string& path) {
   std::string text = util::read_file(path);
   // Every header key precedes the first table header ([[upgrade]]), so the text before
@@ -642,6 +710,11 @@ Revision read_migration_header(const std::string& path) {
     pos = nl + 1;
   }
   if (cut < text.size()) {
+    Revision simple;
+    if (read_simple_header(std::string_view(text).substr(0, cut), simple)) {
+      simple.path = path;
+      return simple;
+    }
     std::optional<toml::table> root;
     try {
       root = toml::parse(std::string_view(text).substr(0, cut), std::string_view{path});

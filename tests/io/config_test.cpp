@@ -155,7 +155,7 @@ TEST_CASE("config: unknown sections and keys, wrong types, missing and malformed
       {"unknown section", "[database]\nurl = \"x\"\n[migration]\ndirectory = \"v\"\n", ":3:2: ",
        "unknown key 'migration' (allowed: database, models, migrations, autogenerate)"},
       {"unknown key", "[migrations]\ndirectory = \"v\"\nversion_tabel = \"x\"\n", ":3:1: ",
-       "[migrations]: unknown key 'version_tabel' (allowed: directory, version_table, transaction_per_migration)"},
+       "[migrations]: unknown key 'version_tabel' (allowed: directory, version_locations, version_table, transaction_per_migration)"},
       {"wrong type", "[migrations]\ntransaction_per_migration = \"yes\"\n", ":2:29: ",
        "'transaction_per_migration' must be a boolean"},
       {"section not a table", "database = \"sqlite://\"\n", ":1:12: ", "'database' must be a table"},
