@@ -476,6 +476,39 @@ bool mentions(const std::string& sql, const std::string& name) {
   return false;
 }
 
+/// `sql` with every identifier `from` (bare in any case, or double-quoted exactly)
+/// replaced by `to`, outside string literals: a live view's text as the database
+/// rewrites it when the table it reads is renamed.
+std::string rename_identifier(const std::string& sql, const std::string& from, const std::string& to) {
+  const std::string want = lower(from);
+  const std::string repl = is_plain_identifier(to) ? to : "\"" + to + "\"";
+  std::string out;
+  for (size_t i = 0; i < sql.size();) {
+    char c = sql[i];
+    if (c == '\'') {
+      size_t start = i++;
+      while (i < sql.size() && sql[i] != '\'') ++i;
+      ++i;
+      out += sql.substr(start, i - start);
+    } else if (c == '"') {
+      size_t start = i++;
+      while (i < sql.size() && sql[i] != '"') ++i;
+      std::string inner = sql.substr(start + 1, i - start - 1);
+      ++i;
+      out += inner == from ? repl : sql.substr(start, i - start);
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      size_t start = i;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$')) ++i;
+      std::string word = sql.substr(start, i - start);
+      out += lower(word) == want ? repl : word;
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
 std::string view_text(const Dialect& dialect, const std::string& sql) {
   std::string s = util::trim(sql);
   while (!s.empty() && (s.back() == ';' || std::isspace(static_cast<unsigned char>(s.back())))) s.pop_back();
@@ -594,10 +627,16 @@ Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dial
       if (auto* c = std::get_if<DropColumn>(&op)) changed_tables.insert(c->table);
       if (auto* t = std::get_if<DropTable>(&op)) changed_tables.insert(t->table);
     }
+  // Both databases rewrite a view when a table it reads is renamed.
+  std::vector<std::pair<std::string, std::string>> table_renames;
+  for (const auto& op : tables.upgrade)
+    if (auto* r = std::get_if<RenameTable>(&op)) table_renames.emplace_back(r->table, r->new_name);
   for (size_t i = 0; i < live.views.size(); ++i) {
     const View& l = live.views[i];
     const View* d = find_by_name(declared.views, l.qualified_name());
-    if (!d || view_text(dialect, l.sql) != view_text(dialect, d->sql)) recreate[i] = true;
+    std::string live_sql = l.sql;
+    for (const auto& [from, to] : table_renames) live_sql = rename_identifier(live_sql, from, to);
+    if (!d || view_text(dialect, live_sql) != view_text(dialect, d->sql)) recreate[i] = true;
     for (const auto& t : changed_tables)
       if (mentions(l.sql, t)) recreate[i] = true;
   }
