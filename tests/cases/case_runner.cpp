@@ -44,6 +44,7 @@ struct Case {
   std::string desired;                               // models.toml text
   std::map<std::string, std::vector<std::string>> expect;  // dialect ("" = every) -> entries
   std::map<std::string, std::vector<std::string>> unsupported;  // "kind name" entries
+  std::string xfail;  // a known failure, with its reason: reported, and an error once it passes
 
   std::string label(const std::string& dialect) const {
     return fmt::format("{}.toml:{}: case '{}' on {}", topic, line, name, dialect);
@@ -84,7 +85,7 @@ std::vector<Case> load_topic(const std::string& topic) {
   static const std::set<std::string> known = {
       "name", "dialects", "current", "current_sql", "current_sqlite", "current_postgresql",
       "seed_sql", "seed_sqlite", "seed_postgresql", "desired", "expect", "expect_sqlite",
-      "expect_postgresql", "unsupported", "unsupported_sqlite", "unsupported_postgresql"};
+      "expect_postgresql", "unsupported", "unsupported_sqlite", "unsupported_postgresql", "xfail"};
   for (const auto& node : *arr) {
     const toml::table& t = *node.as_table();
     Case c;
@@ -113,6 +114,7 @@ std::vector<Case> load_topic(const std::string& topic) {
       if (t.contains("unsupported_" + ds)) c.unsupported[ds] = str_array(t.get("unsupported_" + ds), where);
     }
     c.desired = t["desired"].value_or(std::string());
+    c.xfail = t["xfail"].value_or(std::string());
     if (c.current_model && !c.current_sql.empty())
       throw std::runtime_error(where + ": give 'current' or 'current_sql', not both");
     if (c.expect.empty()) throw std::runtime_error(where + ": case without 'expect'");
@@ -289,6 +291,13 @@ void run_reported(const Case& c, const std::string& dialect, const std::string& 
     failure = std::string("error: ") + e.what();
   } catch (const std::exception& e) {
     failure = std::string("exception: ") + e.what();
+  }
+  if (!c.xfail.empty()) {
+    if (failure.empty())
+      FAIL_CHECK(c.label(dialect) << "\n  passes now: remove its xfail (" << c.xfail << ")");
+    else
+      WARN(c.label(dialect) << "\n  known failure (" << c.xfail << "):\n  " << failure);
+    return;
   }
   if (!failure.empty()) FAIL_CHECK(c.label(dialect) << "\n  " << failure);
   else SUCCEED(c.label(dialect));
