@@ -631,39 +631,54 @@ namespace {
 /// read every file's header. Returns false for anything else, and for any value the
 /// full reader would reject, so the full reader then gives the answer or the error.
 bool read_simple_header(std::string_view text, Revision& rev) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\r')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r')) v.remove_suffix(1);
+    return v;
+  };
   auto quoted = [](std::string_view v, std::string* out) {
     if (v.size() < 2 || v.front() != '"' || v.back() != '"') return false;
     std::string_view inner = v.substr(1, v.size() - 2);
     if (inner.find_first_of("\\\"") != std::string_view::npos) return false;
-    *out = std::string(inner);
+    out->assign(inner);
     return true;
   };
   auto list = [&](std::string_view v, std::vector<std::string>* out) {
     std::string one;
     if (quoted(v, &one)) {
-      out->push_back(one);
+      out->push_back(std::move(one));
       return true;
     }
     if (v.size() < 2 || v.front() != '[' || v.back() != ']') return false;
-    for (const auto& part : util::split(v.substr(1, v.size() - 2), ',')) {
-      std::string item = util::trim(part);
+    v = v.substr(1, v.size() - 2);
+    while (!v.empty()) {
+      size_t comma = v.find(',');
+      std::string_view item = trim(v.substr(0, comma));
+      v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
       if (item.empty()) continue;  // a trailing comma
       if (!quoted(item, &one)) return false;
-      out->push_back(one);
+      out->push_back(std::move(one));
     }
     return true;
   };
-  std::vector<std::string> seen;
+  unsigned seen = 0;  // one bit per key: a repeated key goes to the full reader
   bool have_revision = false;
-  for (const auto& raw : util::split(text, '\n')) {
-    std::string line = util::trim(raw);
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = trim(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     if (line.empty() || line[0] == '#') continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos) return false;
-    std::string key = util::trim(std::string_view(line).substr(0, eq));
-    std::string value = util::trim(std::string_view(line).substr(eq + 1));
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) return false;
-    seen.push_back(key);
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) return false;
+    std::string_view key = trim(line.substr(0, eq));
+    std::string_view value = trim(line.substr(eq + 1));
+    static constexpr std::string_view kKeys[] = {"revision", "down_revision", "branch_labels",
+                                                  "depends_on", "message", "create_date"};
+    unsigned bit = 0;
+    for (unsigned k = 0; k < 6; ++k)
+      if (key == kKeys[k]) bit = 1u << k;
+    if (bit == 0 || (seen & bit)) return false;
+    seen |= bit;
     if (key == "revision") {
       if (!quoted(value, &rev.id) || !is_valid_revision_id(rev.id)) return false;
       have_revision = true;
@@ -675,15 +690,13 @@ bool read_simple_header(std::string_view text, Revision& rev) {
       auto& out = key == "branch_labels" ? rev.branch_labels : rev.depends_on;
       if (!list(value, &out)) return false;
       for (const auto& item : out)
-        if (util::trim(item).empty()) return false;
+        if (trim(item).empty()) return false;
     } else if (key == "message") {
       if (!quoted(value, &rev.message)) return false;
-    } else if (key == "create_date") {
+    } else {  // create_date: a bare date-time or a plain string
       std::string ignored;
-      bool bare = !value.empty() && value.find_first_not_of("0123456789-T:Z+. ") == std::string::npos;
+      bool bare = !value.empty() && value.find_first_not_of("0123456789-T:Z+. ") == std::string_view::npos;
       if (!bare && !quoted(value, &ignored)) return false;
-    } else {
-      return false;
     }
   }
   return have_revision;
@@ -692,7 +705,8 @@ bool read_simple_header(std::string_view text, Revision& rev) {
 }  // namespace
 
 Revision read_migration_header(const std::string& path) {
-  std::string text = util::read_file(path);
+  // Only the start of the file: the header ends at the first line starting with '['.
+  std::string text = util::read_file_until_line(path, '[');
   // Every header key precedes the first table header ([[upgrade]]), so the text before
   // the first line that starts with '[' holds the whole header and keeps its line
   // numbers. A cut that lands inside a multi-line string or array fails to parse; the
@@ -719,7 +733,7 @@ Revision read_migration_header(const std::string& path) {
     try {
       root = toml::parse(std::string_view(text).substr(0, cut), std::string_view{path});
     } catch (const toml::parse_error&) {
-      return parse_migration_file(text, path).revision;
+      return parse_migration_file(util::read_file(path), path).revision;
     }
     Fields top(*root, path, "");
     Revision rev;

@@ -9,6 +9,8 @@
 
 #include <migrate/error.hpp>
 
+#include "util/strings.hpp"
+
 namespace migrate {
 
 namespace fs = std::filesystem;
@@ -25,11 +27,9 @@ ScriptDirectory::ScriptDirectory(std::string dir, std::vector<std::string> more_
                                    "[migrations] directory in migrate.toml)",
                                    d));
     std::vector<std::string> files;
-    for (const auto& entry : fs::directory_iterator(d)) {
-      if (!entry.is_regular_file()) continue;
-      const std::string name = entry.path().filename().string();
+    for (const auto& name : util::list_files(d)) {
       if (name.size() < 6 || name.compare(name.size() - 5, 5, ".toml") != 0 || name[0] == '.') continue;
-      files.push_back(entry.path().string());
+      files.push_back(d + "/" + name);
     }
     std::sort(files.begin(), files.end());
     for (const auto& f : files) revisions.push_back(read_migration_header(f));

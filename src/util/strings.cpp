@@ -1,5 +1,6 @@
 #include "util/strings.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -155,6 +156,50 @@ std::string read_file(const std::string& path) {
     out.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
+  return out;
+}
+
+std::string read_file_until_line(const std::string& path, char stop) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError(path + ": cannot read file: " + std::strerror(errno));
+  std::string out;
+  char buf[8192];
+  size_t scanned = 0;  // bytes of `out` already searched for "\n<stop>"
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw InputError(path + ": cannot read file: " + std::strerror(err));
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+    // Done once a line starting with `stop` is complete in the buffer.
+    size_t from = scanned == 0 ? 0 : scanned - 1;
+    bool found = !out.empty() && out[0] == stop && out.find('\n') != std::string::npos;
+    for (size_t i = out.find('\n', from); !found && i != std::string::npos; i = out.find('\n', i + 1))
+      if (i + 1 < out.size() && out[i + 1] == stop && out.find('\n', i + 1) != std::string::npos) found = true;
+    scanned = out.size();
+    if (found) break;
+  }
+  ::close(fd);
+  return out;
+}
+
+std::vector<std::string> list_files(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) throw InputError(dir + ": cannot read directory: " + std::strerror(errno));
+  std::vector<std::string> out;
+  while (dirent* e = ::readdir(d)) {
+    bool regular = e->d_type == DT_REG;
+    if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
+      struct stat st {};
+      regular = ::stat((dir + "/" + e->d_name).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    }
+    if (regular) out.emplace_back(e->d_name);
+  }
+  ::closedir(d);
   return out;
 }
 

@@ -26,6 +26,12 @@ bool matches_any(const std::vector<std::string>& globs, std::string_view name);
 std::string strip_outer_parens(std::string_view s);
 /// Reads a whole file. Throws InputError naming the path when unreadable.
 std::string read_file(const std::string& path);
+/// The first bytes of a file, at least up to and including the first line that starts
+/// with `stop` (or the whole file when there is none). Throws InputError like read_file.
+std::string read_file_until_line(const std::string& path, char stop);
+/// Names of the regular files in a directory (unsorted), via readdir. Throws InputError
+/// naming the directory when it cannot be read.
+std::vector<std::string> list_files(const std::string& dir);
 /// Writes a file atomically (temp file + rename). Throws Error on failure.
 void write_file_atomic(const std::string& path, const std::string& content);
 
