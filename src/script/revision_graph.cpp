@@ -128,6 +128,17 @@ std::vector<int> Index::descendants(const std::vector<int>& targets, bool deps, 
                  [&](int r) -> const std::vector<int>& { return next[static_cast<size_t>(r)]; });
 }
 
+const std::vector<std::pair<std::string, int>>& Index::prefix_keys() const {
+  std::lock_guard<std::mutex> lock(prefix_keys_mutex_);
+  if (!prefix_keys_built_) {
+    for (const auto& [key, r] : keys)
+      if (key.size() > 3) prefix_keys_.emplace_back(key, r);
+    std::sort(prefix_keys_.begin(), prefix_keys_.end());
+    prefix_keys_built_ = true;
+  }
+  return prefix_keys_;
+}
+
 bool Index::reaches(const std::vector<int>& tops, int node) const {
   if (node < 0) return false;
   std::vector<int> key;
@@ -311,9 +322,6 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
       ix.key_rank.emplace(label, rank++);
     }
   }
-  for (const auto& [key, r] : ix.keys)
-    if (key.size() > 3) ix.prefix_keys.emplace_back(key, r);
-  std::sort(ix.prefix_keys.begin(), ix.prefix_keys.end());
 
   // depends_on: an id, a label, or a unique prefix of either.
   ix.deps.resize(static_cast<size_t>(n));
@@ -326,9 +334,10 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
         target = it->second;
       } else {
         std::vector<std::pair<int, std::string>> found;  // (rank, key)
-        auto lo = std::lower_bound(ix.prefix_keys.begin(), ix.prefix_keys.end(),
+        const auto& prefix_keys = ix.prefix_keys();
+        auto lo = std::lower_bound(prefix_keys.begin(), prefix_keys.end(),
                                    std::make_pair(d, std::numeric_limits<int>::min()));
-        for (auto k = lo; k != ix.prefix_keys.end() && util::starts_with(k->first, d); ++k)
+        for (auto k = lo; k != prefix_keys.end() && util::starts_with(k->first, d); ++k)
           found.emplace_back(ix.key_rank.at(k->first), k->first);
         std::sort(found.begin(), found.end());
         if (found.empty() || d.empty())

@@ -69,7 +69,12 @@ struct Index {
   std::vector<int> generation;              // 0 at real bases, 1 + max over all parents
   std::unordered_map<std::string, int> keys;      // ids and branch labels -> revision
   std::unordered_map<std::string, int> key_rank;  // insertion order of `keys`
-  std::vector<std::pair<std::string, int>> prefix_keys;  // keys longer than 3, sorted
+  /// Keys longer than 3 characters, sorted, for prefix matching. Built on first use:
+  /// commands that resolve no partial id (heads, history) never pay for the sort.
+  const std::vector<std::pair<std::string, int>>& prefix_keys() const;
+  mutable std::vector<std::pair<std::string, int>> prefix_keys_;
+  mutable bool prefix_keys_built_ = false;
+  mutable std::mutex prefix_keys_mutex_;
   std::vector<int> heads, real_heads, bases;
 
   int size() const { return static_cast<int>(ids.size()); }

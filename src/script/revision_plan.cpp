@@ -150,6 +150,7 @@ int Index::revision_for_ident(const std::string& ident,
   } else {
     if (ident.empty()) throw RevisionError("No such revision or branch ''");
     std::vector<std::pair<int, std::string>> found;  // (rank, key)
+    const auto& prefix_keys = this->prefix_keys();
     auto lo = std::lower_bound(prefix_keys.begin(), prefix_keys.end(),
                                std::make_pair(ident, std::numeric_limits<int>::min()));
     for (auto k = lo; k != prefix_keys.end() && util::starts_with(k->first, ident); ++k)
