@@ -102,6 +102,18 @@ MetaData load_sql_models(const std::vector<std::string>& files, const Dialect& d
   return md;
 }
 
+namespace {
+
+/// Moves everything `part` declares into `md` (a models source of several files).
+void merge_into(MetaData& md, MetaData& part) {
+  for (auto& t : part.mutable_tables()) md.add_table(std::move(t));
+  for (auto& v : part.views) md.views.push_back(std::move(v));
+  for (auto& e : part.enums) md.enums.push_back(std::move(e));
+  for (auto& s : part.sequences) md.sequences.push_back(std::move(s));
+}
+
+}  // namespace
+
 MetaData Environment::load_models() const {
   if (config_.model_sources.empty())
     throw InputError(fmt::format("{}: no models: set [models] source", config_.path));
@@ -113,13 +125,11 @@ MetaData Environment::load_models() const {
       continue;
     }
     MetaData part = load_models_toml(src);
-    for (auto& t : part.mutable_tables()) md.add_table(std::move(t));
-    for (auto& v : part.views) md.views.push_back(std::move(v));
+    merge_into(md, part);
   }
   if (!sql_files.empty()) {
     MetaData part = load_sql_models(sql_files, dialect(), config_, config_.url);
-    for (auto& t : part.mutable_tables()) md.add_table(std::move(t));
-    for (auto& v : part.views) md.views.push_back(std::move(v));
+    merge_into(md, part);
   }
   // Filters apply to both sides, so excluded tables are neither created nor dropped.
   MetaData filtered;
@@ -129,7 +139,9 @@ MetaData Environment::load_models() const {
     if (t.name == config_.version_table) continue;
     filtered.add_table(std::move(t));
   }
-  filtered.views = md.views;
+  filtered.views = std::move(md.views);
+  filtered.enums = std::move(md.enums);
+  filtered.sequences = std::move(md.sequences);
   if (!config_.naming_convention.empty()) apply_naming_convention(filtered, config_.naming_convention);
   return filtered;
 }
@@ -138,31 +150,39 @@ Diff compare_with_database(const Environment& env, Connection& conn, const MetaD
   MetaData live = conn.reflect(env.reflect_options());
   const Dialect& dialect = conn.dialect();
   Diff diff = compare(live, declared, dialect, env.compare_options());
-  if (!diff.expression_tables.empty()) {
-    // Ask the database how it spells the declared expressions, then compare again.
-    std::vector<Table> tables;
-    for (const auto& name : diff.expression_tables)
-      if (const Table* t = declared.find_table(name)) tables.push_back(*t);
-    std::vector<Table> normalized = conn.server_normalize(tables);
-    MetaData again;
-    std::unordered_map<std::string, const Table*> by_name;
-    for (const auto& t : normalized) by_name.emplace(t.qualified_name(), &t);
-    for (const auto& t : declared.tables()) {
-      auto it = by_name.find(t.qualified_name());
-      if (it == by_name.end()) {
-        again.add_table(t);
-        continue;
-      }
-      Table n = *it->second;
-      // Keep the hints and the model's own spelling of everything but expressions.
-      n.renamed_from = t.renamed_from;
-      for (auto& c : n.columns)
-        if (const Column* dc = t.find_column(c.name)) c.renamed_from = dc->renamed_from;
-      again.add_table(std::move(n));
-    }
-    again.views = declared.views;
-    diff = compare(live, again, dialect, env.compare_options());
+  bool view_ops = std::any_of(diff.upgrade.begin(), diff.upgrade.end(), [](const Operation& op) {
+    return std::holds_alternative<CreateView>(op) || std::holds_alternative<DropView>(op);
+  });
+  if (diff.expression_tables.empty() && !(view_ops && !declared.views.empty())) {
+    if (live_out) *live_out = std::move(live);
+    return diff;
   }
+  // Ask the database how it spells the declared expressions and view definitions, then
+  // compare again: what differs only in spelling is no difference.
+  std::vector<Table> tables;
+  for (const auto& name : diff.expression_tables)
+    if (const Table* t = declared.find_table(name)) tables.push_back(*t);
+  std::vector<Table> normalized = tables.empty() ? std::vector<Table>{} : conn.server_normalize(tables);
+  std::unordered_map<std::string, const Table*> by_name;
+  for (const auto& t : normalized) by_name.emplace(t.qualified_name(), &t);
+  MetaData again;
+  for (const auto& t : declared.tables()) {
+    auto it = by_name.find(t.qualified_name());
+    if (it == by_name.end()) {
+      again.add_table(t);
+      continue;
+    }
+    Table n = *it->second;
+    // Keep the hints; they are the model's, not the database's.
+    n.renamed_from = t.renamed_from;
+    for (auto& c : n.columns)
+      if (const Column* dc = t.find_column(c.name)) c.renamed_from = dc->renamed_from;
+    again.add_table(std::move(n));
+  }
+  again.views = view_ops ? conn.server_normalize_views(declared.views) : declared.views;
+  again.enums = declared.enums;
+  again.sequences = declared.sequences;
+  diff = compare(live, again, dialect, env.compare_options());
   if (live_out) *live_out = std::move(live);
   return diff;
 }

@@ -99,6 +99,10 @@ class Connection {
                                   const ReflectOptions& options,
                                   std::vector<ScriptFailure>* failures);
 
+  /// The declared views as this database spells their definitions once created (same
+  /// scratch approach as server_normalize). Default: unchanged.
+  virtual std::vector<View> server_normalize_views(const std::vector<View>& declared) { return declared; }
+
   /// Whether a table exists (the version table check).
   virtual bool table_exists(const std::string& schema, const std::string& table) = 0;
 

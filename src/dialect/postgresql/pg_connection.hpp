@@ -67,7 +67,7 @@ class PgConnection : public Connection {
   /// scratch schema inside a transaction (or savepoint) that is rolled back; tables
   /// resolve to the live schema. A view the server refuses (it reads a table or column
   /// not there yet), or one in a named schema, keeps its declared text.
-  std::vector<View> server_normalize_views(const std::vector<View>& declared);
+  std::vector<View> server_normalize_views(const std::vector<View>& declared) override;
   bool table_exists(const std::string& schema, const std::string& table) override;
   std::string display_url() const override { return display_url_; }
 
