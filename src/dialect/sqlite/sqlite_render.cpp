@@ -481,7 +481,11 @@ std::vector<Statement> SqliteDialect::render(const Operation& op, const RenderCo
             return out;
           },
           [&](const CreateIndex& o) {
-            auto t = current_table(ctx, o.schema, o.table);
+            // The table is needed only to tell a column with an unusual name from an
+            // expression; reflecting it for every index made upgrades slow.
+            bool plain = std::all_of(o.index.columns.begin(), o.index.columns.end(),
+                                     [](const std::string& e) { return is_plain_identifier(e); });
+            auto t = plain ? std::nullopt : current_table(ctx, o.schema, o.table);
             return std::vector<Statement>{create_index_stmt(d, o.table, t ? &*t : nullptr, o.index)};
           },
           [&](const DropIndex& o) {
