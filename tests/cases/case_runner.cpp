@@ -247,7 +247,18 @@ void run_case(const Case& c, const std::string& dialect, const std::string& url)
   expect(expected != nullptr, "no 'expect' for this dialect");
   migrate::Diff d = p.diff(c.desired);
   expect(matches(*expected, d), "phase 2: expected" + listing(*expected) + "\n  got" + listing(described(d)));
-  if (d.empty()) return;  // nothing to apply: phases 3-5 are phase 1 again
+  auto inspected_compares_clean = [&] {
+    // The schema of phase 1 as `migrate inspect --format toml` writes it is a model that
+    // compares clean.
+    std::string inspected = migrate::write_models_toml(live1);
+    migrate::Diff again = p.diff(inspected);
+    expect(again.empty(), "phase 5: the inspected schema of phase 1, used as the model, differs:" +
+                              listing(described(again)) + "\n  model:\n" + inspected);
+  };
+  if (d.empty()) {  // nothing to apply: phases 3-4 have nothing to do
+    if (!c.current_model) inspected_compares_clean();
+    return;
+  }
 
   // Phase 3: upgrade, then the desired model compares clean.
   p.upgrade(d);
@@ -272,11 +283,7 @@ void run_case(const Case& c, const std::string& dialect, const std::string& url)
     migrate::Diff again = p.diff(*c.current_model);
     expect(again.empty(), "phase 5: the current model differs after the round trip:" + listing(described(again)));
   } else {
-    migrate::Environment env(p.g);
-    auto conn = env.connect();
-    migrate::Diff again = migrate::compare_with_database(env, *conn, live1);
-    expect(again.empty(),
-           "phase 5: the reflected schema of phase 1, used as the model, differs:" + listing(described(again)));
+    inspected_compares_clean();
   }
 }
 
