@@ -1,6 +1,7 @@
 #include <migrate/runtime/runner.hpp>
 
 #include <chrono>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -92,6 +93,12 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
   RenderContext ctx = online_context(conn);
   bool outer = options.single_transaction;
   if (outer) conn.begin();
+  // The version rows are re-read inside each step's transaction, since another process
+  // may have run the step meanwhile; unless nobody else can: one transaction for the
+  // whole run holds SQLite's write lock throughout, and PostgreSQL's advisory lock keeps
+  // other runs out. Then the rows are read once and followed in memory.
+  bool exclusive = outer || conn.holds_exclusive_migration_lock();
+  std::optional<std::vector<std::string>> known_rows;
   try {
     for (size_t i = 0; i < steps.size(); ++i) {
       const Step& step = steps[i];
@@ -99,8 +106,8 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
       auto start = std::chrono::steady_clock::now();
       if (!outer) conn.begin();
       try {
-        // Re-read inside the transaction: another process may have run this step.
-        std::vector<std::string> rows = table.read_existing(conn);
+        if (!exclusive || !known_rows) known_rows = table.read_existing(conn);
+        std::vector<std::string> rows = *known_rows;
         bool applied = graph.is_applied(step.revision, rows);
         if ((step.direction == Direction::up) == applied) {
           if (!outer) conn.rollback();
@@ -109,12 +116,14 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
         }
         const auto& ops = ops_of(file, step.direction);
         for (size_t k = 0; k < ops.size(); ++k) execute_op(conn, ops[k], file, step, k, ctx);
+        auto changes = graph.version_changes(rows, step);
         try {
-          table.apply(conn, graph.version_changes(rows, step));
+          table.apply(conn, changes);
         } catch (const DatabaseError& e) {
           rethrow_in_step(e, file, step, 0, nullptr, "");
         }
         if (!outer) conn.commit();
+        known_rows = RevisionGraph::apply_changes(std::move(rows), changes);
       } catch (...) {
         if (!outer && conn.in_transaction()) {
           try {

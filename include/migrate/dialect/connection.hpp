@@ -66,6 +66,10 @@ class Connection {
   /// A no-op where per-step transactions are the lock (SQLite).
   virtual void lock_for_migration() {}
   virtual void unlock_for_migration() {}
+  /// True while this connection holds a lock that keeps every other migrate process out
+  /// (PostgreSQL's advisory lock). The runner then need not re-read the version rows in
+  /// each step. False where no such lock exists (SQLite).
+  virtual bool holds_exclusive_migration_lock() const { return false; }
 
   /// Reads the schema. The version table is never part of the result.
   virtual MetaData reflect(const ReflectOptions& options) = 0;

@@ -91,6 +91,7 @@ class PgConnection : public Connection {
   std::chrono::milliseconds lock_timeout() const { return lock_timeout_; }
   /// True while this session holds the migration lock.
   bool holds_migration_lock() const { return lock_depth_ > 0; }
+  bool holds_exclusive_migration_lock() const override { return holds_migration_lock(); }
 
   /// query()/execute() of plain SQL text with bound parameters.
   std::vector<Row> query_sql(const std::string& sql,
