@@ -110,7 +110,7 @@ MetaData mutate(Gen& g, const MetaData& in) {
   for (int k = 0; k < changes; ++k) {
     auto& tables = md.mutable_tables();
     Table& t = tables[g.pick(static_cast<int>(tables.size()))];
-    switch (g.pick(8)) {
+    switch (g.pick(10)) {
       case 0: {  // add a column
         std::string name = fmt::format("n{}", g.pick(1000));
         if (!t.find_column(name)) t.columns.push_back(random_column(g, name));
@@ -164,6 +164,24 @@ MetaData mutate(Gen& g, const MetaData& in) {
       case 6: {  // add or drop a unique constraint (id is in it, so rows stay unique)
         if (!t.uniques.empty()) t.uniques.clear();
         else if (t.columns.size() > 1) t.uniques.push_back({fmt::format("uq_{}_m", t.name), {"id", t.columns[1].name}, {}});
+        break;
+      }
+      case 8: {  // add or drop a CHECK the rows satisfy
+        if (!t.checks.empty()) t.checks.clear();
+        else t.checks.push_back({fmt::format("ck_{}_id", t.name), "id > 0", {}});
+        break;
+      }
+      case 9: {  // rename a plain column, with the hint that keeps its data
+        for (size_t i = t.columns.size(); i-- > 1;) {
+          Column& c = t.columns[i];
+          bool used = c.renamed_from.has_value() || c.name == "ref_id" || c.name == "owner_id";
+          for (const auto& ix : t.indexes) used |= std::count(ix.columns.begin(), ix.columns.end(), c.name) > 0;
+          for (const auto& u : t.uniques) used |= std::count(u.columns.begin(), u.columns.end(), c.name) > 0;
+          if (used || t.find_column(c.name + "_r")) continue;
+          c.renamed_from = c.name;
+          c.name += "_r";
+          break;
+        }
         break;
       }
       case 7: {  // a new table referencing this one
@@ -316,7 +334,7 @@ void run_property(const std::function<std::string()>& make_url, int seeds) {
 TEST_CASE("sqlite: generated models autogenerate, upgrade clean and downgrade back with rows", "[property][sqlite]") {
   migrate::test::TempDir dbs;
   int n = 0;
-  run_property([&] { return fmt::format("sqlite:///{}/db{}.sqlite", dbs.path(), n++); }, 40);
+  run_property([&] { return fmt::format("sqlite:///{}/db{}.sqlite", dbs.path(), n++); }, 300);
 }
 
 TEST_CASE("postgresql: generated models autogenerate, upgrade clean and downgrade back with rows", "[property][pg]") {
@@ -327,5 +345,5 @@ TEST_CASE("postgresql: generated models autogenerate, upgrade clean and downgrad
         dbs.push_back(std::make_unique<migrate::test::PgDatabase>());
         return dbs.back()->url();
       },
-      15);
+      60);
 }
