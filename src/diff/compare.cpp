@@ -220,6 +220,12 @@ class TableComparer {
           }
       if (hit) {
         used[*hit] = true;
+        // A hinted rename of an unchanged constraint is a rename, not a drop and a create.
+        if (d.renamed_from && live[*hit].name == *d.renamed_from && !d.name.empty() &&
+            d.name != live[*hit].name && same(live[*hit], d)) {
+          add(renames_, RenameConstraint{decl_.schema, decl_.name, live[*hit].name, d.name, kind});
+          continue;
+        }
         // A name the model gives must match; an unnamed model constraint accepts any.
         if (same(live[*hit], d) && (d.name.empty() || d.name == live[*hit].name)) continue;
         add(drop_constraints_, DropConstraint{decl_.schema, decl_.name, live[*hit].name, kind, live[*hit]}, expression);

@@ -296,6 +296,20 @@ Operation read_op(Fields& f, const std::string& kind) {
   if (kind == "create_foreign_key") return CreateForeignKey{schema, table, io::read_foreign_key(f)};
   if (kind == "create_check_constraint")
     return CreateCheckConstraint{schema, table, io::read_check(f)};
+  if (kind == "rename_constraint") {
+    RenameConstraint op{schema, table, required_nonempty(f, "name"), required_nonempty(f, "new_name"),
+                        ConstraintKind::unique};
+    const toml::node* type_node = f.get("type");
+    std::string type = f.required_str("type");
+    if (type == "primary" || type == "primary_key") op.kind = ConstraintKind::primary_key;
+    else if (type == "unique") op.kind = ConstraintKind::unique;
+    else if (type == "foreign_key" || type == "foreignkey") op.kind = ConstraintKind::foreign_key;
+    else if (type == "check") op.kind = ConstraintKind::check;
+    else
+      f.fail(type_node, "'type' is '" + type +
+                            "'; expected \"primary\", \"unique\", \"foreign_key\" or \"check\"");
+    return op;
+  }
   if (kind == "drop_constraint") {
     DropConstraint op;
     op.schema = schema;
@@ -366,7 +380,8 @@ const char* const kOpNames[] = {
     "create_check_constraint", "drop_constraint", "alter_table_comment",
     "sql",                "create_view",       "drop_view",
     "create_enum",        "drop_enum",         "alter_enum",
-    "create_sequence",    "drop_sequence",     "alter_sequence"};
+    "create_sequence",    "drop_sequence",     "alter_sequence",
+    "rename_constraint"};
 // kOpNames follows the order of the Operation variant.
 static_assert(std::variant_size_v<Operation> == std::size(kOpNames));
 
@@ -493,6 +508,11 @@ void write_op(std::string& out, const char* section, const Operation& op,
     put_target(l, o->schema, o->table);
     put(l, "name", o->name);
     put(l, "new_name", o->new_name);
+  } else if (auto* o = std::get_if<RenameConstraint>(&op)) {
+    put_target(l, o->schema, o->table);
+    put(l, "name", o->name);
+    put(l, "new_name", o->new_name);
+    put(l, "type", constraint_kind_name(o->kind));
   } else if (auto* o = std::get_if<CreatePrimaryKey>(&op)) {
     put_target(l, o->schema, o->table);
     append(l, io::primary_key_kv(o->primary_key));

@@ -81,6 +81,7 @@ std::string op_name(const Operation& op) {
           [](const CreateIndex&) { return std::string("create_index"); },
           [](const DropIndex&) { return std::string("drop_index"); },
           [](const RenameIndex&) { return std::string("rename_index"); },
+          [](const RenameConstraint&) { return std::string("rename_constraint"); },
           [](const CreatePrimaryKey&) { return std::string("create_primary_key"); },
           [](const CreateUniqueConstraint&) { return std::string("create_unique_constraint"); },
           [](const CreateForeignKey&) { return std::string("create_foreign_key"); },
@@ -158,6 +159,10 @@ std::string describe(const Operation& op) {
           [](const RenameIndex& o) {
             return fmt::format("rename index {} to {} on {}", o.name, o.new_name,
                                qualify(o.schema, o.table));
+          },
+          [](const RenameConstraint& o) {
+            return fmt::format("rename {} constraint {} to {} on {}", constraint_kind_name(o.kind), o.name,
+                               o.new_name, qualify(o.schema, o.table));
           },
           [](const CreatePrimaryKey& o) {
             return fmt::format("create primary key on {} ({})", qualify(o.schema, o.table),
@@ -317,6 +322,9 @@ std::optional<Operation> reverse(const Operation& op) {
           [](const RenameIndex& o) -> std::optional<Operation> {
             return RenameIndex{o.schema, o.table, o.new_name, o.name};
           },
+          [](const RenameConstraint& o) -> std::optional<Operation> {
+            return RenameConstraint{o.schema, o.table, o.new_name, o.name, o.kind};
+          },
           [](const CreatePrimaryKey& o) -> std::optional<Operation> {
             return DropConstraint{o.schema, o.table, o.primary_key.name,
                                   ConstraintKind::primary_key, o.primary_key};
@@ -440,6 +448,27 @@ bool same_columns_kind(const DropConstraint& o, const Table& t, size_t* index) {
 
 }  // namespace
 
+bool rename_constraint_in(Table& t, const RenameConstraint& o) {
+  auto rename = [&](auto& list) {
+    for (auto& c : list)
+      if (c.name == o.name) {
+        c.name = o.new_name;
+        return true;
+      }
+    return false;
+  };
+  switch (o.kind) {
+    case ConstraintKind::primary_key:
+      if (t.primary_key.empty() || t.primary_key.name != o.name) return false;
+      t.primary_key.name = o.new_name;
+      return true;
+    case ConstraintKind::unique: return rename(t.uniques);
+    case ConstraintKind::foreign_key: return rename(t.foreign_keys);
+    case ConstraintKind::check: return rename(t.checks);
+  }
+  return false;
+}
+
 void apply_op(MetaData& md, const Operation& op) {
   std::visit(
       Overloaded{
@@ -520,6 +549,12 @@ void apply_op(MetaData& md, const Operation& op) {
                 return;
               }
             throw InputError(fmt::format("rename_index: no index '{}' on '{}'", o.name, o.table));
+          },
+          [&](const RenameConstraint& o) {
+            Table& t = require_table(md, o.schema, o.table, "rename_constraint");
+            if (!rename_constraint_in(t, o))
+              throw InputError(fmt::format("rename_constraint: no {} constraint '{}' on '{}'",
+                                           constraint_kind_name(o.kind), o.name, o.table));
           },
           [&](const CreatePrimaryKey& o) {
             Table& t = require_table(md, o.schema, o.table, "create_primary_key");

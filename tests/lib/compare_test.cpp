@@ -182,3 +182,23 @@ checks = [ { sql = "id > 0" } ])M");
   CHECK(t.indexes[0].name == "ix_email_org_id");
   CHECK(t.checks[0].name == "ck_users_1");
 }
+
+TEST_CASE("a hinted constraint rename is a rename op that inverts", "[compare]") {
+  auto live = migrate::parse_models_toml(R"M([tables.t]
+columns = [ { name = "a", type = "integer" } ]
+unique = [ { name = "uq_old", columns = ["a"] } ]
+checks = [ { name = "ck_old", sql = "a > 0" } ])M", "live.toml");
+  auto decl = migrate::parse_models_toml(R"M([tables.t]
+columns = [ { name = "a", type = "integer" } ]
+unique = [ { name = "uq_new", columns = ["a"], renamed_from = "uq_old" } ]
+checks = [ { name = "ck_new", sql = "a > 0", renamed_from = "ck_old" } ])M", "decl.toml");
+  auto d = compare(live, decl, migrate::sqlite_dialect(), {});
+  CHECK(described(d) == std::vector<std::string>{"rename unique constraint uq_old to uq_new on t",
+                                                  "rename check constraint ck_old to ck_new on t"});
+  MetaData after = live;
+  for (const auto& op : d.upgrade) migrate::apply_op(after, op);
+  CHECK(after.find_table("t")->uniques[0].name == "uq_new");
+  for (const auto& op : migrate::reverse_all(d.upgrade)) migrate::apply_op(after, op);
+  CHECK(after.find_table("t")->uniques[0].name == "uq_old");
+  CHECK(after.find_table("t")->checks[0].name == "ck_old");
+}

@@ -176,12 +176,22 @@ struct AlterSequence {
   std::optional<Sequence> existing;
 };
 
+/// Renames a constraint (PostgreSQL RENAME CONSTRAINT; on SQLite, where the name lives
+/// only in the table's SQL, a table rebuild).
+struct RenameConstraint {
+  std::string schema;
+  std::string table;
+  std::string name;
+  std::string new_name;
+  ConstraintKind kind = ConstraintKind::unique;
+};
+
 using Operation =
     std::variant<CreateTable, DropTable, RenameTable, AddColumn, DropColumn, AlterColumn,
                  CreateIndex, DropIndex, RenameIndex, CreatePrimaryKey, CreateUniqueConstraint,
                  CreateForeignKey, CreateCheckConstraint, DropConstraint, AlterTableComment,
                  ExecuteSql, CreateView, DropView, CreateEnum, DropEnum, AlterEnum, CreateSequence,
-                 DropSequence, AlterSequence>;
+                 DropSequence, AlterSequence, RenameConstraint>;
 
 /// The op's name as written in migration files ("create_table", "add_column", ...).
 std::string op_name(const Operation& op);
@@ -202,5 +212,7 @@ std::vector<Operation> reverse_all(const std::vector<Operation>& ops);
 /// offline, and for SQLite rebuilds). ExecuteSql is ignored. Throws InputError when the op
 /// refers to something absent (a table, column, index...).
 void apply_op(MetaData& md, const Operation& op);
+/// Renames the constraint `o` names in `t`; false when there is none of that kind and name.
+bool rename_constraint_in(Table& t, const RenameConstraint& o);
 
 }  // namespace migrate

@@ -315,6 +315,9 @@ std::vector<Statement> PgDialect::render(const Operation& op, const RenderContex
         } else if constexpr (std::is_same_v<T, DropIndex>) {
           // An index lives in its table's schema.
           out.push_back(stmt("DROP INDEX " + quote_qualified(o.schema, o.name)));
+        } else if constexpr (std::is_same_v<T, RenameConstraint>) {
+          out.push_back(stmt(alter(o.schema, o.table) + "RENAME CONSTRAINT " + quote_identifier(o.name) +
+                             " TO " + quote_identifier(o.new_name)));
         } else if constexpr (std::is_same_v<T, RenameIndex>) {
           out.push_back(stmt("ALTER INDEX " + quote_qualified(o.schema, o.name) + " RENAME TO " +
                              quote_identifier(o.new_name)));

@@ -518,6 +518,14 @@ std::vector<Statement> SqliteDialect::render(const Operation& op, const RenderCo
           [&](const DropConstraint& o) {
             return rebuild_with(d, ctx, o.schema, o.table, [&](Table& t) { drop_constraint_in(t, o); });
           },
+          [&](const RenameConstraint& o) {
+            // The name lives only in the table's SQL: rebuild with the new one.
+            return rebuild_with(d, ctx, o.schema, o.table, [&](Table& t) {
+              if (!rename_constraint_in(t, o))
+                throw InputError("cannot rename constraint '" + o.name + "': table '" + o.table +
+                                 "' has no such " + constraint_kind_name(o.kind) + " constraint");
+            });
+          },
           [&](const AlterTableComment&) { return std::vector<Statement>{}; },  // SQLite has no comments
           [&](const CreateView& o) {
             return std::vector<Statement>{stmt("CREATE VIEW " + d.quote_identifier(o.view.name) + " AS " +
