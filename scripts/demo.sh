@@ -10,7 +10,9 @@ MIGRATE="$PWD/build/src/cli/migrate"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*" 2>/dev/null || printf '\n$ %s\n' "$*"; "$@"; }
+# Bold command lines only on a terminal, and never when NO_COLOR is set.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; "$@"; }
 step "$MIGRATE" init demo
 cd demo
 step "$MIGRATE" revision --autogenerate -m "initial schema"
