@@ -1,6 +1,7 @@
 // check, diff, inspect: comparing and printing schemas.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -38,6 +39,35 @@ void report_unsupported(const MetaData& live, const Output& out) {
   for (const auto& u : live.unsupported)
     out.info(fmt::format("warning: {} '{}'{} is not managed by migrate (left as it is)", u.kind, u.name,
                          u.table.empty() ? "" : " on table '" + u.table + "'"));
+}
+
+/// Prints the ops of a diff, one description (and note) a line, or with `sql` their
+/// statements, rendered against `start` with each op applied in turn (what a SQLite
+/// rebuild needs to know). `dependents` gives the views and triggers around a table.
+void print_diff(const Diff& diff, const MetaData& start, const Dialect& dialect, bool sql,
+                std::function<std::vector<std::string>(const std::string&, const std::string&)> dependents,
+                const Output& out) {
+  MetaData state = start;
+  RenderContext ctx;
+  ctx.current_table = [&state](const std::string& schema, const std::string& table) -> std::optional<Table> {
+    const Table* t = state.find_table(schema.empty() ? table : schema + "." + table);
+    if (!t) return std::nullopt;
+    return *t;
+  };
+  ctx.dependent_objects_sql = dependents ? std::move(dependents) : [](const std::string&, const std::string&) {
+    return std::vector<std::string>{};
+  };
+  for (size_t i = 0; i < diff.upgrade.size(); ++i) {
+    const auto& op = diff.upgrade[i];
+    if (sql) {
+      out.out("-- " + describe(op));
+      for (const auto& s : dialect.render(op, ctx)) out.out(util::trim(s.sql) + ";\n");
+      apply_op(state, op);
+    } else {
+      out.out(describe(op));
+      if (!diff.notes[i].empty()) out.out("  note: " + diff.notes[i]);
+    }
+  }
 }
 
 }  // namespace
@@ -99,28 +129,11 @@ bool cmd_diff(const GlobalOptions& g, bool sql, const Output& out) {
     return diff.empty();
   }
   report_unsupported(live, out);
-  if (!sql) {
-    for (size_t i = 0; i < diff.upgrade.size(); ++i) {
-      out.out(describe(diff.upgrade[i]));
-      if (!diff.notes[i].empty()) out.out("  note: " + diff.notes[i]);
-    }
-    return diff.empty();
-  }
-  RenderContext ctx;
-  MetaData state = live;
-  ctx.current_table = [&state](const std::string& schema, const std::string& table) -> std::optional<Table> {
-    const Table* t = state.find_table(schema.empty() ? table : schema + "." + table);
-    if (!t) return std::nullopt;
-    return *t;
-  };
-  ctx.dependent_objects_sql = [&conn](const std::string& schema, const std::string& table) {
-    return conn->dependent_objects_sql(schema, table);
-  };
-  for (const auto& op : diff.upgrade) {
-    out.out("-- " + describe(op));
-    for (const auto& s : conn->dialect().render(op, ctx)) out.out(util::trim(s.sql) + ";\n");
-    apply_op(state, op);
-  }
+  print_diff(diff, live, conn->dialect(), sql,
+             [&conn](const std::string& schema, const std::string& table) {
+               return conn->dependent_objects_sql(schema, table);
+             },
+             out);
   return diff.empty();
 }
 
@@ -189,25 +202,7 @@ bool cmd_diff_sources(const GlobalOptions& g, const DiffSourcesOptions& o, const
     out.out(nlohmann::json{{"differences", ops_json(diff)}}.dump(2));
     return diff.empty();
   }
-  RenderContext ctx;
-  MetaData state = from;
-  ctx.current_table = [&state](const std::string& schema, const std::string& table) -> std::optional<Table> {
-    const Table* t = state.find_table(schema.empty() ? table : schema + "." + table);
-    if (!t) return std::nullopt;
-    return *t;
-  };
-  ctx.dependent_objects_sql = [](const std::string&, const std::string&) { return std::vector<std::string>{}; };
-  for (size_t i = 0; i < diff.upgrade.size(); ++i) {
-    const auto& op = diff.upgrade[i];
-    if (o.sql) {
-      out.out("-- " + describe(op));
-      for (const auto& s : dialect.render(op, ctx)) out.out(util::trim(s.sql) + ";\n");
-    } else {
-      out.out(describe(op));
-      if (!diff.notes[i].empty()) out.out("  note: " + diff.notes[i]);
-    }
-    apply_op(state, op);
-  }
+  print_diff(diff, from, dialect, o.sql, nullptr, out);
   return diff.empty();
 }
 
