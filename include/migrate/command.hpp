@@ -75,6 +75,17 @@ void cmd_show(const GlobalOptions& g, const std::string& rev, const Output& out)
 /// Compares the models with the database (which must be at its heads). Returns true
 /// when they match; prints the differences otherwise.
 bool cmd_check(const GlobalOptions& g, const Output& out);
+struct CiCheckOptions {
+  std::vector<std::string> checks;  // heads, upgrade, models, roundtrip; empty = all
+  std::string scratch_url;          // empty: [models] scratch_url, else a temporary SQLite file
+};
+/// The CI checks of DESIGN.md §8, in the manner of pytest-alembic, on an empty scratch
+/// database: a single head; base -> heads upgrades one step at a time; the migrated schema
+/// matches the models; every revision's downgrade leaves no trace and upgrading again
+/// gives the same schema. The scratch database is downgraded to base afterwards. Returns
+/// true when every selected check passes.
+bool cmd_check_ci(const GlobalOptions& g, const CiCheckOptions& o, const Output& out);
+
 /// Prints the ops between models and database without writing a file (--sql: their SQL).
 /// Returns true when there are none.
 bool cmd_diff(const GlobalOptions& g, bool sql, const Output& out);

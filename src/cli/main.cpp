@@ -93,6 +93,14 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "one revision: header, ops and SQL");
   show->add_option("rev", show_rev, "revision (id, partial id, head, current)")->required();
   auto* check = app.add_subcommand("check", "exit 1 and list the differences when models and database differ");
+  bool check_ci = false;
+  migrate::CiCheckOptions ci_o;
+  check->add_flag("--ci", check_ci,
+                  "instead, run the CI checks on an empty scratch database: heads, upgrade, models, roundtrip");
+  check->add_option("--checks", ci_o.checks, "with --ci: the checks to run (default all)")->delimiter(',');
+  check->add_option("--scratch-url", ci_o.scratch_url,
+                    "with --ci: the empty database to run them on (default [models] scratch_url, else a temporary "
+                    "SQLite file)");
   migrate::DiffSourcesOptions diff_o;
   auto* diff = app.add_subcommand("diff", "print the ops between models and database (or --from A --to B), write nothing");
   diff->add_flag("--sql", diff_o.sql, "print their SQL");
@@ -151,7 +159,10 @@ int main(int argc, char** argv) {
     else if (*branches) migrate::cmd_branches(g, br_v || g.verbose, out);
     else if (*history) migrate::cmd_history(g, hist_range, hist_v || g.verbose, hist_i, out);
     else if (*show) migrate::cmd_show(g, show_rev, out);
-    else if (*check) return migrate::cmd_check(g, out) ? ExitCode::kOk : ExitCode::kDifferences;
+    else if (*check) {
+      bool ok = check_ci ? migrate::cmd_check_ci(g, ci_o, out) : migrate::cmd_check(g, out);
+      return ok ? ExitCode::kOk : ExitCode::kDifferences;
+    }
     else if (*diff) {
       bool same = diff_o.from.empty() && diff_o.to.empty() ? migrate::cmd_diff(g, diff_o.sql, out)
                                                             : migrate::cmd_diff_sources(g, diff_o, out);
