@@ -106,9 +106,6 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
   if (only) filter = *only;
   auto objects = query(make_statement(kObjectsQuery, {filter}));
   auto table_list = query(make_statement(kTableListQuery, {filter}));
-  auto column_rows = query(make_statement(with_filter(kColumnsQuery), {filter}));
-  auto index_rows = query(make_statement(with_filter(kIndexesQuery), {filter}));
-  auto fk_rows = query(make_statement(with_filter(kForeignKeysQuery), {filter}));
 
   auto wanted = [&](const std::string& name) {
     std::string k = key(name);
@@ -172,6 +169,8 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
   // Columns and primary keys (every table's, so FK targets that are filtered out still
   // give their primary key).
   std::map<std::string, std::vector<std::pair<int, std::string>>> pk_cols;
+  // Each result is read just before it is used and freed after, so only one is held at a time.
+  auto column_rows = query(make_statement(with_filter(kColumnsQuery), {filter}));
   for (const auto& r : column_rows) {
     Table* t = find(text(r, 0));
     if (!t) continue;
@@ -213,6 +212,8 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
 
   // Indexes: origin 'u' are UNIQUE constraints, 'c' CREATE INDEX, 'pk' the primary key.
   std::vector<RawIndex> raw_indexes;
+  std::vector<Row>().swap(column_rows);
+  auto index_rows = query(make_statement(with_filter(kIndexesQuery), {filter}));
   for (const auto& r : index_rows) {
     if (raw_indexes.empty() || raw_indexes.back().name != text(r, 1) ||
         raw_indexes.back().table != text(r, 0)) {
@@ -274,6 +275,8 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
 
   // Foreign keys, grouped by (table, id); ordered as written in the CREATE text.
   std::map<std::string, std::map<int, RawForeignKey>> raw_fks;
+  std::vector<Row>().swap(index_rows);
+  auto fk_rows = query(make_statement(with_filter(kForeignKeysQuery), {filter}));
   for (const auto& r : fk_rows) {
     if (!find(text(r, 0))) continue;
     RawForeignKey& f = raw_fks[key(text(r, 0))][std::stoi(text(r, 1))];
