@@ -1,6 +1,7 @@
 #include <migrate/io/models_file.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <migrate/error.hpp>
@@ -29,29 +30,85 @@ std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 }  // namespace
 
+namespace {
+
+/// Reads the [tables.X] entries of `tables` into `md`, in document order.
+void read_tables(const toml::table& tables, const std::string& path, MetaData& md) {
+  for (const auto& [key, node] : in_document_order(tables)) {
+    if (!node->is_table())
+      io::fail_at(path, node->source(),
+                  "table " + quoted(key) + ": must be a table ([tables." + io::key_text(key) +
+                      "]), not " + io::a_type(*node));
+    io::Fields f(*node->as_table(), path, "table " + quoted(key));
+    Table t;
+    t.name = f.str("name").value_or(key);
+    if (t.name.empty()) f.fail_key("name", "table name must not be empty");
+    t.schema = f.str("schema").value_or("");
+    io::read_table_body(f, t);
+    f.finish();
+    if (md.find_table(t.qualified_name()))
+      f.fail(nullptr, "table " + quoted(t.qualified_name()) + " is declared twice");
+    md.add_table(std::move(t));
+  }
+}
+
+/// models.toml files made only of [tables.X] sections are parsed one section at a time,
+/// so the TOML document of a 10 000-table file never sits in memory whole (it was the
+/// peak of `check`). Each section is parsed with blank lines before it, so positions in
+/// messages stay right. Returns nullopt for any other shape, and on any error, so the
+/// whole-file reader gives the answer or the authoritative error.
+std::optional<MetaData> parse_by_table(const std::string& text, const std::string& path) {
+  std::vector<size_t> starts;  // offsets of the lines that begin a [tables.X] section
+  size_t line_start = 0;
+  bool preamble = true;
+  while (line_start < text.size()) {
+    size_t end = text.find('\n', line_start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + line_start, end - line_start);
+    if (!line.empty() && line[0] == '[') {
+      if (util::starts_with(line, "[tables.")) {
+        starts.push_back(line_start);
+        preamble = false;
+      } else if (!util::starts_with(line, "[[tables.")) {
+        return std::nullopt;  // views, enums, sequences...: the whole-file reader
+      }
+    } else if (preamble) {
+      std::string t = util::trim(line);
+      if (!t.empty() && t[0] != '#') return std::nullopt;  // top-level keys
+    }
+    line_start = end + 1;
+  }
+  if (starts.size() < 64) return std::nullopt;  // small files: one parse is cheaper
+  MetaData md;
+  try {
+    size_t lines_before = 0, counted_to = 0;
+    for (size_t i = 0; i < starts.size(); ++i) {
+      size_t from = starts[i], to = i + 1 < starts.size() ? starts[i + 1] : text.size();
+      lines_before += static_cast<size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
+                                                     text.begin() + static_cast<std::ptrdiff_t>(from), '\n'));
+      counted_to = from;
+      std::string chunk(lines_before, '\n');
+      chunk.append(text, from, to - from);
+      toml::table root = io::parse_toml(chunk, path);
+      io::Fields top(root, path, "");
+      if (const toml::table* tables = top.table("tables")) read_tables(*tables, path, md);
+      top.finish();
+    }
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return md;
+}
+
+}  // namespace
+
 MetaData parse_models_toml(const std::string& text, const std::string& path) {
+  if (auto md = parse_by_table(text, path)) return std::move(*md);
   toml::table root = io::parse_toml(text, path);
   io::Fields top(root, path, "");
   MetaData md;
 
-  if (const toml::table* tables = top.table("tables")) {
-    for (const auto& [key, node] : in_document_order(*tables)) {
-      if (!node->is_table())
-        io::fail_at(path, node->source(),
-                    "table " + quoted(key) + ": must be a table ([tables." + io::key_text(key) +
-                        "]), not " + io::a_type(*node));
-      io::Fields f(*node->as_table(), path, "table " + quoted(key));
-      Table t;
-      t.name = f.str("name").value_or(key);
-      if (t.name.empty()) f.fail_key("name", "table name must not be empty");
-      t.schema = f.str("schema").value_or("");
-      io::read_table_body(f, t);
-      f.finish();
-      if (md.find_table(t.qualified_name()))
-        f.fail(nullptr, "table " + quoted(t.qualified_name()) + " is declared twice");
-      md.add_table(std::move(t));
-    }
-  }
+  if (const toml::table* tables = top.table("tables")) read_tables(*tables, path, md);
   if (const toml::table* views = top.table("views")) {
     std::set<std::string> seen;
     for (const auto& [key, node] : in_document_order(*views)) {

@@ -373,3 +373,41 @@ TEST_CASE("models.toml: property - parse(write(md)) == md for generated schemas"
 }
 
 }  // namespace migrate
+
+TEST_CASE("large models files read section by section give the same schema and the same errors",
+          "[io][models]") {
+  std::string text = "# many tables\n\n";
+  for (int i = 0; i < 150; ++i) {
+    std::string t = "t" + std::to_string(i);
+    if (i % 10 == 0) {  // the array-of-tables spelling, which belongs to its section
+      text += "[tables." + t + "]\ncomment = \"long form\"\n\n[[tables." + t +
+              ".columns]]\nname = \"id\"\ntype = \"integer\"\nprimary_key = true\n\n[[tables." + t +
+              ".columns]]\nname = \"extra\"\ntype = \"text\"\n\n";
+      continue;
+    }
+    text += "[tables." + t + "]\ncolumns = [\n  { name = \"id\", type = \"integer\", primary_key = true },\n";
+    text += "  { name = \"p\", type = \"integer\", references = \"t" + std::to_string(i - 1) + "(id)\" },\n";
+    text += "]\n\n";
+  }
+  migrate::MetaData md = migrate::parse_models_toml(text, "big.toml");
+  REQUIRE(md.tables().size() == 150);
+  CHECK(md.tables()[0].name == "t0");
+  CHECK(md.tables()[149].name == "t149");
+  CHECK(md.tables()[10].columns.size() == 2);
+  CHECK(md.tables()[10].columns[1].name == "extra");
+  CHECK(md.tables()[10].comment == std::optional<std::string>("long form"));
+  CHECK(md.tables()[5].foreign_keys.size() == 1);
+  // The same text read as one document gives an equal schema.
+  CHECK(migrate::parse_models_toml(migrate::write_models_toml(md), "again.toml") == md);
+  // An error deep in the file names its own line.
+  std::string bad = text;
+  size_t at = bad.find("[tables.t120]");
+  bad.insert(at, "[tables.broken]\ncolumns = [ { name = \"x\" } ]\n\n");
+  size_t line = static_cast<size_t>(std::count(bad.begin(), bad.begin() + static_cast<long>(at), '\n')) + 2;
+  try {
+    migrate::parse_models_toml(bad, "big.toml");
+    FAIL("accepted a column without a type");
+  } catch (const migrate::InputError& e) {
+    CHECK(std::string(e.what()).rfind("big.toml:" + std::to_string(line) + ":", 0) == 0);
+  }
+}
