@@ -54,9 +54,9 @@ void read_tables(const toml::table& tables, const std::string& path, MetaData& m
 
 /// models.toml files made only of [tables.X] sections are parsed one section at a time,
 /// so the TOML document of a 10 000-table file never sits in memory whole (it was the
-/// peak of `check`). Each section is parsed with blank lines before it, so positions in
-/// messages stay right. Returns nullopt for any other shape, and on any error, so the
-/// whole-file reader gives the answer or the authoritative error.
+/// peak of `check`). Positions inside a section are relative to it, so on any error the
+/// whole-file reader runs instead and gives the authoritative message; returns nullopt
+/// for that, and for any other shape of file.
 std::optional<MetaData> parse_by_table(const std::string& text, const std::string& path) {
   std::vector<size_t> starts;  // offsets of the lines that begin a [tables.X] section
   size_t line_start = 0;
@@ -81,15 +81,9 @@ std::optional<MetaData> parse_by_table(const std::string& text, const std::strin
   if (starts.size() < 64) return std::nullopt;  // small files: one parse is cheaper
   MetaData md;
   try {
-    size_t lines_before = 0, counted_to = 0;
     for (size_t i = 0; i < starts.size(); ++i) {
       size_t from = starts[i], to = i + 1 < starts.size() ? starts[i + 1] : text.size();
-      lines_before += static_cast<size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted_to),
-                                                     text.begin() + static_cast<std::ptrdiff_t>(from), '\n'));
-      counted_to = from;
-      std::string chunk(lines_before, '\n');
-      chunk.append(text, from, to - from);
-      toml::table root = io::parse_toml(chunk, path);
+      toml::table root = io::parse_toml(std::string_view(text).substr(from, to - from), path);
       io::Fields top(root, path, "");
       if (const toml::table* tables = top.table("tables")) read_tables(*tables, path, md);
       top.finish();
