@@ -92,6 +92,17 @@ void read_header(Fields& f, std::string_view text, Revision& rev, std::string& c
 
 // ---- ops: reading --------------------------------------------------------------------
 
+// The `type` of drop_constraint and rename_constraint ("foreignkey" is Alembic's spelling).
+ConstraintKind read_constraint_kind(Fields& f) {
+  const toml::node* type_node = f.get("type");
+  std::string type = f.required_str("type");
+  if (type == "primary" || type == "primary_key") return ConstraintKind::primary_key;
+  if (type == "unique") return ConstraintKind::unique;
+  if (type == "foreign_key" || type == "foreignkey") return ConstraintKind::foreign_key;
+  if (type == "check") return ConstraintKind::check;
+  f.fail(type_node, "'type' is '" + type + "'; expected \"primary\", \"unique\", \"foreign_key\" or \"check\"");
+}
+
 std::string required_table(Fields& f) {
   std::string t = f.required_str("table");
   if (t.empty()) f.fail_key("table", "'table' must not be empty");
@@ -299,15 +310,7 @@ Operation read_op(Fields& f, const std::string& kind) {
   if (kind == "rename_constraint") {
     RenameConstraint op{schema, table, required_nonempty(f, "name"), required_nonempty(f, "new_name"),
                         ConstraintKind::unique};
-    const toml::node* type_node = f.get("type");
-    std::string type = f.required_str("type");
-    if (type == "primary" || type == "primary_key") op.kind = ConstraintKind::primary_key;
-    else if (type == "unique") op.kind = ConstraintKind::unique;
-    else if (type == "foreign_key" || type == "foreignkey") op.kind = ConstraintKind::foreign_key;
-    else if (type == "check") op.kind = ConstraintKind::check;
-    else
-      f.fail(type_node, "'type' is '" + type +
-                            "'; expected \"primary\", \"unique\", \"foreign_key\" or \"check\"");
+    op.kind = read_constraint_kind(f);
     return op;
   }
   if (kind == "drop_constraint") {
@@ -315,15 +318,7 @@ Operation read_op(Fields& f, const std::string& kind) {
     op.schema = schema;
     op.table = table;
     op.name = f.str("name").value_or("");
-    const toml::node* type_node = f.get("type");
-    std::string type = f.required_str("type");
-    if (type == "primary" || type == "primary_key") op.kind = ConstraintKind::primary_key;
-    else if (type == "unique") op.kind = ConstraintKind::unique;
-    else if (type == "foreign_key" || type == "foreignkey") op.kind = ConstraintKind::foreign_key;
-    else if (type == "check") op.kind = ConstraintKind::check;
-    else
-      f.fail(type_node, "'type' is '" + type +
-                            "'; expected \"primary\", \"unique\", \"foreign_key\" or \"check\"");
+    op.kind = read_constraint_kind(f);
     if (const toml::table* ex = f.table("existing")) {
       Fields e = existing_fields(*ex);
       switch (op.kind) {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -135,15 +136,17 @@ std::string strip_outer_parens(std::string_view s) {
   return r;
 }
 
-std::string read_file(const std::string& path) {
-  // POSIX calls: `heads` on 10 000 revision files spent most of its time setting up a
-  // stream per file.
+namespace {
+
+/// Reads `path` in chunks until `done(text)` says so or the file ends.
+template <class Done>
+std::string read_chunks(const std::string& path, Done done) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InputError(path + ": cannot read file: " + std::strerror(errno));
   std::string out;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
-  char buf[65536];
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(std::min<off_t>(st.st_size, 1 << 16)));
+  char buf[8192];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
@@ -154,37 +157,31 @@ std::string read_file(const std::string& path) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
+    if (done(out)) break;
   }
   ::close(fd);
   return out;
 }
 
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  // POSIX calls: `heads` on 10 000 revision files spent most of its time setting up a
+  // stream per file.
+  return read_chunks(path, [](const std::string&) { return false; });
+}
+
 std::string read_file_until_line(const std::string& path, char stop) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw InputError(path + ": cannot read file: " + std::strerror(errno));
-  std::string out;
-  char buf[8192];
-  size_t scanned = 0;  // bytes of `out` already searched for "\n<stop>"
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      throw InputError(path + ": cannot read file: " + std::strerror(err));
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
+  size_t scanned = 0;  // bytes already searched for "\n<stop>"
+  return read_chunks(path, [&](const std::string& out) {
     // Done once a line starting with `stop` is complete in the buffer.
-    size_t from = scanned == 0 ? 0 : scanned - 1;
-    bool found = !out.empty() && out[0] == stop && out.find('\n') != std::string::npos;
-    for (size_t i = out.find('\n', from); !found && i != std::string::npos; i = out.find('\n', i + 1))
+    bool found = out[0] == stop && out.find('\n') != std::string::npos;
+    for (size_t i = out.find('\n', scanned == 0 ? 0 : scanned - 1); !found && i != std::string::npos;
+         i = out.find('\n', i + 1))
       if (i + 1 < out.size() && out[i + 1] == stop && out.find('\n', i + 1) != std::string::npos) found = true;
     scanned = out.size();
-    if (found) break;
-  }
-  ::close(fd);
-  return out;
+    return found;
+  });
 }
 
 std::vector<std::string> list_files(const std::string& dir) {
