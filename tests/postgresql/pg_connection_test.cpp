@@ -22,7 +22,7 @@ std::string scalar(PgConnection& c, const std::string& sql) {
 
 TEST_CASE("pg connection failure names the masked URL, never the password", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
-  DatabaseUrl url = test::parse_test_url("postgresql://alice:s3cr%40t@127.0.0.1:1/db");
+  DatabaseUrl url = parse_url("postgresql://alice:s3cr%40t@127.0.0.1:1/db");
   CHECK(url.password == "s3cr@t");
   try {
     PgConnection conn(url, "postgresql://alice:***@127.0.0.1:1/db");
@@ -39,7 +39,7 @@ TEST_CASE("pg connection failure names the masked URL, never the password", "[pg
 
 TEST_CASE("pg connection to a missing database is a DatabaseError", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
-  DatabaseUrl url = test::parse_test_url(test::pg_url());
+  DatabaseUrl url = parse_url(test::pg_url());
   url.database = "no_such_database_migrate";
   url.password = "hunter2";
   try {
@@ -56,7 +56,7 @@ TEST_CASE("pg connection to a missing database is a DatabaseError", "[pg]") {
 TEST_CASE("pg URL params reach libpq as keywords", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
   test::PgDatabase db;
-  DatabaseUrl url = test::parse_test_url(db.url());
+  DatabaseUrl url = parse_url(db.url());
   url.params["application_name"] = "migrate_param_test";
   url.params["sslmode"] = "disable";
   PgConnection conn(url, db.url());

@@ -9,6 +9,7 @@
 namespace migrate {
 namespace {
 
+using test::col;
 using test::pg;
 using test::pg_connect;
 
@@ -23,14 +24,6 @@ Table reflected(PgConnection& c, const std::string& table, const std::string& sc
   auto t = c.reflect_table(schema, table);
   REQUIRE(t);
   return *t;
-}
-
-Column col(std::string name, std::string type, bool nullable = true) {
-  Column c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.nullable = nullable;
-  return c;
 }
 
 Table users_table() {

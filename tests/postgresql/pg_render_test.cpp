@@ -8,20 +8,13 @@
 namespace migrate {
 namespace {
 
+using test::col;
 using test::pg;
 
 std::vector<std::string> sqls(const Operation& op) {
   std::vector<std::string> r;
   for (const auto& s : pg().render(op, {})) r.push_back(s.sql);
   return r;
-}
-
-Column col(std::string name, std::string type, bool nullable = true) {
-  Column c;
-  c.name = std::move(name);
-  c.type = std::move(type);
-  c.nullable = nullable;
-  return c;
 }
 
 TEST_CASE("pg dialect basics: name, capabilities, quoting, placeholders") {

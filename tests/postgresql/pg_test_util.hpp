@@ -1,5 +1,4 @@
-// Helpers for the PostgreSQL dialect tests: a test-local URL parser (the registry's
-// parse_url belongs to another area) and connection shortcuts.
+// Helpers for the PostgreSQL dialect tests: connection and model shortcuts.
 #pragma once
 
 #include <memory>
@@ -13,12 +12,11 @@
 
 namespace migrate::test {
 
-/// postgresql://[user[:password]@]host[:port]/db[?k=v&...], percent-decoding user,
-/// password and values. Enough for the test server URLs.
-DatabaseUrl parse_test_url(const std::string& url);
-
 /// A connection to `url` (normally PgDatabase::url()).
 std::unique_ptr<PgConnection> pg_connect(const std::string& url);
+
+/// A column with a name, a type and nullability.
+Column col(std::string name, std::string type, bool nullable = true);
 
 inline const PgDialect& pg() { return static_cast<const PgDialect&>(postgresql_dialect()); }
 
