@@ -192,8 +192,7 @@ std::string revision_label(const RevisionGraph& graph, const Revision& r, const 
   // Labels as they apply after propagation, as Alembic shows them.
   auto labels = graph.branch_labels(r.id);
   if (!labels.empty()) s += " (" + util::join(labels, ", ") + ")";
-  auto heads = graph.heads();
-  if (std::find(heads.begin(), heads.end(), r.id) != heads.end()) s += " (head)";
+  if (graph.children(r.id).empty()) s += " (head)";
   if (std::find(current.begin(), current.end(), r.id) != current.end()) s += " (current)";
   return s;
 }

@@ -27,8 +27,7 @@ std::string history_line(const RevisionGraph& graph, const Revision& r, const st
   std::string s = fmt::format("{}{} -> {}", down, deps, r.id);
   auto labels = graph.branch_labels(r.id);
   if (!labels.empty()) s += " (" + util::join(labels, ", ") + ")";
-  auto heads = graph.heads();
-  if (contains(heads, r.id)) s += " (head)";
+  if (graph.children(r.id).empty()) s += " (head)";
   if (indicate_current && contains(current, r.id)) s += " (current)";
   if (graph.children(r.id).size() > 1) s += " (branchpoint)";
   if (r.down_revisions.size() > 1) s += " (mergepoint)";
@@ -148,23 +147,9 @@ void cmd_show(const GlobalOptions& g, const std::string& rev, const Output& out)
   Environment env(g);
   const ScriptDirectory& scripts = env.scripts();
   const RevisionGraph& graph = scripts.graph();
-  std::vector<std::string> ids;
-  if (rev == "base") return;
-  if (rev == "current") {
-    ids = graph.current_heads(read_rows(env));
-  } else if (rev == "head" || rev == "heads") {
-    ids = rev == "heads" ? graph.heads() : std::vector<std::string>{};
-    if (rev == "head") {
-      auto h = graph.heads();
-      if (h.size() != 1)
-        throw RevisionError(
-            "Multiple head revisions are present for given argument 'head'; please specify a specific target "
-            "revision, '<branchname>@head' to narrow to a specific head, or 'heads' for all heads");
-      ids = h;
-    }
-  } else {
-    ids = {graph.get(rev).id};
-  }
+  // Any revision argument (ids, partial ids, labels, head, heads, label@head...), as
+  // Alembic's get_revisions; "current" reads the database. "base" shows nothing.
+  std::vector<std::string> ids = rev == "current" ? graph.current_heads(read_rows(env)) : graph.resolve(rev);
   const Dialect& dialect = env.dialect();
   VersionTable table = env.version_table();
   for (const auto& id : ids) {
