@@ -4,6 +4,17 @@
 
 namespace migrate {
 
+void Connection::execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed) {
+  for (size_t i = 0; i < stmts.size(); ++i) {
+    try {
+      execute(stmts[i]);
+    } catch (const DatabaseError& e) {
+      failed(i, e);
+      throw;  // `failed` must throw; should it return, the error still propagates
+    }
+  }
+}
+
 void Connection::run_script_statements(const std::vector<ScriptStatement>& statements,
                                        std::vector<ScriptFailure>* failures) {
   std::vector<const ScriptStatement*> pending;

@@ -54,31 +54,71 @@ RenderContext offline_context(const MetaData& md) {
                       sql.empty() ? e.sql() : sql, e.sqlstate());
 }
 
-void execute_op(Connection& conn, const Operation& op, const MigrationFile& file, const Step& step, size_t index,
-                const RenderContext& ctx) {
-  std::vector<Statement> stmts;
-  try {
-    stmts = conn.dialect().render(op, ctx);
-  } catch (const UnsupportedError& e) {
-    throw UnsupportedError(fmt::format("migration {}: {} op {} ({}): {}", file.revision.path,
-                                       step.direction == Direction::up ? "upgrade" : "downgrade", index + 1,
-                                       describe(op), e.what()));
-  }
-  for (const auto& s : stmts) {
+/// The statements of one step: rendered op by op, sent in batches (one per step where
+/// the dialect renders without reading the database, one per op where it does).
+class StepExecutor {
+ public:
+  StepExecutor(Connection& conn, const MigrationFile& file, const Step& step, const RenderContext& ctx)
+      : conn_(conn), file_(file), step_(step), ctx_(ctx) {}
+
+  void run_op(const Operation& op, size_t index) {
+    std::vector<Statement> stmts;
     try {
-      if (s.no_transaction && conn.in_transaction()) {
-        // Statements that cannot run in a transaction end the step's transaction early.
-        conn.commit();
-        conn.execute(s);
-        conn.begin();
-      } else {
-        conn.execute(s);
-      }
-    } catch (const DatabaseError& e) {
-      rethrow_in_step(e, file, step, index, &op, s.sql);
+      stmts = conn_.dialect().render(op, ctx_);
+    } catch (const UnsupportedError& e) {
+      throw UnsupportedError(fmt::format("migration {}: {} op {} ({}): {}", file_.revision.path,
+                                         step_.direction == Direction::up ? "upgrade" : "downgrade", index + 1,
+                                         describe(op), e.what()));
     }
+    for (auto& s : stmts) {
+      if (s.no_transaction && conn_.in_transaction()) {
+        // Statements that cannot run in a transaction end the step's transaction early.
+        flush();
+        conn_.commit();
+        try {
+          conn_.execute(s);
+        } catch (const DatabaseError& e) {
+          rethrow_in_step(e, file_, step_, index, &op, s.sql);
+        }
+        conn_.begin();
+      } else {
+        pending_.push_back(std::move(s));
+        pending_ops_.push_back(&op);
+        pending_index_.push_back(index);
+      }
+    }
+    // The next op must be rendered from the database as this one leaves it.
+    if (conn_.dialect().capabilities().render_reads_database) flush();
   }
-}
+
+  void run_version_update(std::vector<Statement> stmts) {
+    for (auto& s : stmts) {
+      pending_.push_back(std::move(s));
+      pending_ops_.push_back(nullptr);
+      pending_index_.push_back(0);
+    }
+    flush();
+  }
+
+ private:
+  void flush() {
+    if (pending_.empty()) return;
+    conn_.execute_batch(pending_, [this](size_t i, const DatabaseError& e) {
+      rethrow_in_step(e, file_, step_, pending_index_[i], pending_ops_[i], pending_ops_[i] ? pending_[i].sql : "");
+    });
+    pending_.clear();
+    pending_ops_.clear();
+    pending_index_.clear();
+  }
+
+  Connection& conn_;
+  const MigrationFile& file_;
+  const Step& step_;
+  const RenderContext& ctx_;
+  std::vector<Statement> pending_;
+  std::vector<const Operation*> pending_ops_;  // null: the version-table update
+  std::vector<size_t> pending_index_;
+};
 
 }  // namespace
 
@@ -115,13 +155,10 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
           continue;
         }
         const auto& ops = ops_of(file, step.direction);
-        for (size_t k = 0; k < ops.size(); ++k) execute_op(conn, ops[k], file, step, k, ctx);
+        StepExecutor exec(conn, file, step, ctx);
+        for (size_t k = 0; k < ops.size(); ++k) exec.run_op(ops[k], k);
         auto changes = graph.version_changes(rows, step);
-        try {
-          table.apply(conn, changes);
-        } catch (const DatabaseError& e) {
-          rethrow_in_step(e, file, step, 0, nullptr, "");
-        }
+        exec.run_version_update(table.statements(changes));
         if (!outer) conn.commit();
         known_rows = RevisionGraph::apply_changes(std::move(rows), changes);
       } catch (...) {

@@ -31,36 +31,38 @@ void VersionTable::ensure(Connection& conn) const {
 }
 
 void VersionTable::apply(Connection& conn, const std::vector<VersionChange>& changes) const {
+  for (const auto& s : statements(changes)) conn.execute(s);
+}
+
+std::vector<Statement> VersionTable::statements(const std::vector<VersionChange>& changes) const {
   std::string q = dialect_.quote_identifier(name_);
+  std::vector<Statement> out;
   for (const auto& c : changes) {
+    Statement s;
     switch (c.kind) {
       case VersionChange::Kind::insert:
-        conn.execute(Statement{fmt::format("INSERT INTO {} (version_num) VALUES ({})", q, dialect_.placeholder(1)),
-                               {c.to}});
+        s.sql = fmt::format("INSERT INTO {} (version_num) VALUES ({})", q, dialect_.placeholder(1));
+        s.params = {c.to};
         break;
-      case VersionChange::Kind::update: {
-        auto rows = conn.query(Statement{
-            fmt::format("UPDATE {} SET version_num = {} WHERE version_num = {} RETURNING version_num", q,
-                        dialect_.placeholder(1), dialect_.placeholder(2)),
-            {c.to, c.from}});
-        if (rows.size() != 1)
-          throw DatabaseError(fmt::format("online migration expected to match one row when updating '{}' to "
-                                          "'{}' in '{}'; {} found",
-                                          c.from, c.to, name_, rows.size()));
+      case VersionChange::Kind::update:
+        s.sql = fmt::format("UPDATE {} SET version_num = {} WHERE version_num = {}", q, dialect_.placeholder(1),
+                            dialect_.placeholder(2));
+        s.params = {c.to, c.from};
+        s.expected_rows = 1;
+        s.check_message = fmt::format("online migration expected to match one row when updating '{}' to '{}' in '{}'",
+                                      c.from, c.to, name_);
         break;
-      }
-      case VersionChange::Kind::remove: {
-        auto rows = conn.query(Statement{
-            fmt::format("DELETE FROM {} WHERE version_num = {} RETURNING version_num", q, dialect_.placeholder(1)),
-            {c.from}});
-        if (rows.size() != 1)
-          throw DatabaseError(fmt::format("online migration expected to match one row when deleting '{}' in "
-                                          "'{}'; {} found",
-                                          c.from, name_, rows.size()));
+      case VersionChange::Kind::remove:
+        s.sql = fmt::format("DELETE FROM {} WHERE version_num = {}", q, dialect_.placeholder(1));
+        s.params = {c.from};
+        s.expected_rows = 1;
+        s.check_message =
+            fmt::format("online migration expected to match one row when deleting '{}' in '{}'", c.from, name_);
         break;
-      }
     }
+    out.push_back(std::move(s));
   }
+  return out;
 }
 
 std::vector<std::string> VersionTable::offline_sql(const std::vector<VersionChange>& changes) const {

@@ -41,15 +41,20 @@ TEST_CASE("offline version-table statements use literals, as Alembic prints them
   CHECK(sql[2] == "DELETE FROM \"migrate_version\" WHERE \"migrate_version\".version_num = 'b'");
 }
 
-TEST_CASE("the runner applies steps, keeps completed ones on failure and skips applied ones", "[runtime]") {
+namespace {
+
+// On `url` (an empty database): the runner applies steps, keeps completed ones on
+// failure, names the failing op and its SQL, and skips applied ones.
+void check_runner_failure(const std::string& url) {
   migrate::test::TempDir dir;
   dir.write("versions/a_one.toml",
             "revision = \"a\"\nmessage = \"one\"\n[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE t (x INTEGER)\"\n");
   dir.write("versions/b_two.toml",
             "revision = \"b\"\ndown_revision = \"a\"\nmessage = \"two\"\n[[upgrade]]\nop = \"sql\"\n"
-            "sql = \"INSERT INTO t VALUES (1)\"\n[[upgrade]]\nop = \"sql\"\nsql = \"INSERT INTO nope VALUES (1)\"\n");
+            "sql = \"INSERT INTO t VALUES (1)\"\n[[upgrade]]\nop = \"sql\"\nsql = \"INSERT INTO nope VALUES (1)\"\n"
+            "[[upgrade]]\nop = \"sql\"\nsql = \"INSERT INTO t VALUES (2)\"\n");
   migrate::ScriptDirectory scripts(dir.file("versions"));
-  auto conn = migrate::open_connection("sqlite:///" + dir.file("db.sqlite"));
+  auto conn = migrate::open_connection(url.empty() ? "sqlite:///" + dir.file("db.sqlite") : url);
   migrate::VersionTable vt(conn->dialect(), "migrate_version");
   vt.ensure(*conn);
   std::vector<std::string> lines;
@@ -61,9 +66,11 @@ TEST_CASE("the runner applies steps, keeps completed ones on failure and skips a
     migrate::run_steps(*conn, scripts, vt, steps, opts);
     FAIL("the second migration should fail");
   } catch (const migrate::DatabaseError& e) {
+    INFO(e.what());
     CHECK(std::string(e.what()).find("b_two.toml failed in upgrade op 2") != std::string::npos);
     CHECK(e.sql() == "INSERT INTO nope VALUES (1)");
   }
+  CHECK_FALSE(conn->in_transaction());
   CHECK(vt.read(*conn) == std::vector<std::string>{"a"});
   CHECK(conn->query({"SELECT COUNT(*) FROM t"})[0][0] == std::optional<std::string>("0"));
   REQUIRE(lines.size() == 1);
@@ -73,6 +80,33 @@ TEST_CASE("the runner applies steps, keeps completed ones on failure and skips a
   migrate::run_steps(*conn, scripts, vt, {steps[0]}, opts);
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].find("skipped") != std::string::npos);
+  // A version row that moved under the runner fails the step's version update, and the
+  // step's own changes are rolled back with it.
+  conn->execute({"UPDATE migrate_version SET version_num = 'elsewhere'"});
+  try {
+    migrate::VersionChange change{migrate::VersionChange::Kind::update, "a", "b"};
+    conn->begin();
+    conn->execute_batch(vt.statements({change}), [](size_t, const migrate::DatabaseError& e) { throw e; });
+    FAIL("the version update matched a row");
+  } catch (const migrate::DatabaseError& e) {
+    CHECK(std::string(e.what()) ==
+          "online migration expected to match one row when updating 'a' to 'b' in 'migrate_version'; 0 found");
+  }
+  conn->rollback();
+  CHECK(vt.read(*conn) == std::vector<std::string>{"elsewhere"});
+}
+
+}  // namespace
+
+TEST_CASE("the runner applies steps, keeps completed ones on failure and skips applied ones", "[runtime]") {
+  check_runner_failure("");
+}
+
+TEST_CASE("postgresql: the runner applies steps, keeps completed ones on failure and skips applied ones",
+          "[runtime][pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  migrate::test::PgDatabase db;
+  check_runner_failure(db.url());
 }
 
 TEST_CASE("single_transaction rolls back every step on failure", "[runtime]") {

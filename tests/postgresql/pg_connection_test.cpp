@@ -158,6 +158,66 @@ TEST_CASE("pg transactions begin, commit, roll back and report their state", "[p
   CHECK_FALSE(conn->in_transaction());
 }
 
+TEST_CASE("pg execute_batch pipelines a transaction's statements and names the one that fails", "[pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  test::PgDatabase db;
+  auto conn = pg_connect(db.url());
+  conn->execute_script("CREATE TABLE t (x int)");
+  std::vector<std::pair<size_t, std::string>> failures;
+  auto record = [&](size_t i, const DatabaseError& e) {
+    failures.emplace_back(i, e.what());
+    throw e;
+  };
+  Statement update{"UPDATE t SET x = x WHERE x = $1", {std::string("1")}};
+  update.expected_rows = 1;
+  update.check_message = "expected one row";
+
+  // The deferred BEGIN and the statements up to the one of several commands share a
+  // round trip; that one goes alone (simple protocol), the rest share another.
+  size_t before = conn->round_trip_count();
+  conn->begin();
+  conn->execute_batch({Statement{"INSERT INTO t VALUES (1)"}, Statement{"INSERT INTO t VALUES (2)"},
+                       Statement{"INSERT INTO t VALUES (3); INSERT INTO t VALUES (4)"}, update},
+                      record);
+  CHECK(conn->round_trip_count() - before == 3);
+  CHECK(failures.empty());
+  conn->commit();
+  CHECK(scalar(*conn, "SELECT count(*) FROM t") == "4");
+
+  // The failing statement is reported by index; those after it never run, and the
+  // transaction stays open, aborted, until rolled back.
+  conn->begin();
+  CHECK_THROWS_AS(conn->execute_batch({Statement{"INSERT INTO t VALUES (5)"}, Statement{"INSERT INTO nope VALUES (1)"},
+                                       Statement{"INSERT INTO t VALUES (6)"}},
+                                      record),
+                  DatabaseError);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].first == 1);
+  CHECK(failures[0].second.find("\"nope\"") != std::string::npos);
+  CHECK(conn->in_transaction());
+  conn->rollback();
+  CHECK(scalar(*conn, "SELECT count(*) FROM t") == "4");
+
+  // expected_rows: an update that matches no row fails the batch.
+  failures.clear();
+  update.params = {std::string("99")};
+  conn->begin();
+  CHECK_THROWS_AS(conn->execute_batch({Statement{"INSERT INTO t VALUES (7)"}, update}, record), DatabaseError);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].first == 1);
+  CHECK(failures[0].second == "expected one row; 0 found");
+  conn->rollback();
+  CHECK(scalar(*conn, "SELECT count(*) FROM t") == "4");
+
+  // A transaction begun and ended without a statement sends nothing.
+  before = conn->round_trip_count();
+  conn->begin();
+  CHECK(conn->in_transaction());
+  conn->commit();
+  CHECK_FALSE(conn->in_transaction());
+  CHECK(conn->round_trip_count() == before);
+}
+
 TEST_CASE("pg advisory lock excludes a second session until released", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
   test::PgDatabase db;

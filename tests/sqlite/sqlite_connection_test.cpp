@@ -81,6 +81,34 @@ TEST_CASE("must_return_no_rows fails with the check message and the first row", 
   CHECK_NOTHROW(conn->execute(s));
 }
 
+TEST_CASE("expected_rows fails a statement that changes another number of rows", "[sqlite][connection]") {
+  auto conn = mt::open_memory("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('x'), ('y')");
+  migrate::Statement update = make_statement("UPDATE t SET a = 'z' WHERE a = ?", {std::string("x")});
+  update.expected_rows = 1;
+  update.check_message = "expected one row";
+  CHECK_NOTHROW(conn->execute(update));
+  update.params = {std::string("nope")};
+  try {
+    conn->execute(update);
+    FAIL("an update of no row passed");
+  } catch (const migrate::DatabaseError& e) {
+    CHECK(std::string(e.what()) == "expected one row; 0 found");
+  }
+  // execute_batch stops at the failing statement and reports its index.
+  std::vector<size_t> failed;
+  conn->begin();
+  CHECK_THROWS_AS(conn->execute_batch({make_statement("INSERT INTO t VALUES ('w')"), update,
+                                       make_statement("INSERT INTO t VALUES ('v')")},
+                                      [&](size_t i, const migrate::DatabaseError& e) {
+                                        failed.push_back(i);
+                                        throw e;
+                                      }),
+                  migrate::DatabaseError);
+  CHECK(failed == std::vector<size_t>{1});
+  CHECK(mt::scalar(*conn, "SELECT count(*) FROM t WHERE a IN ('w', 'v')") == "1");
+  conn->rollback();
+}
+
 TEST_CASE("transactions commit and roll back", "[sqlite][connection]") {
   auto conn = mt::open_memory("CREATE TABLE t (a)");
   CHECK_FALSE(conn->in_transaction());

@@ -4,12 +4,14 @@
 // failure is a DatabaseError carrying the SQL and the SQLSTATE / result code.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <migrate/dialect/dialect.hpp>
+#include <migrate/error.hpp>
 #include <migrate/model/metadata.hpp>
 
 namespace migrate {
@@ -50,6 +52,15 @@ class Connection {
   virtual std::vector<Row> query(const Statement& stmt) = 0;
   /// Runs several statements given as one SQL text (schema.sql loading, ExecuteSql).
   virtual void execute_script(const std::string& sql) = 0;
+
+  /// Called by execute_batch with the index of the statement that failed and its error;
+  /// it must throw.
+  using BatchFailure = std::function<void(size_t index, const DatabaseError& error)>;
+  /// Runs the statements in order, each as execute() would, and stops at the first that
+  /// fails, which goes to `failed`. PostgreSQL sends them together (libpq pipeline mode):
+  /// a migration step costs one round trip to the server, not one per statement. Used
+  /// inside a transaction (outside one, PostgreSQL runs a batch as one transaction).
+  virtual void execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed);
 
   /// Transactions. begin() takes the write lock at once where the database has one
   /// (SQLite BEGIN IMMEDIATE), so that re-checks done inside are authoritative.

@@ -25,6 +25,10 @@ struct Statement {
   /// execution fails with DatabaseError naming `check_message` and the first row.
   bool must_return_no_rows = false;
   std::string check_message;
+  /// The statement must change exactly this many rows (the version-table updates, which
+  /// so prove that the database was at the revision they replace); otherwise execution
+  /// fails with DatabaseError "<check_message>; <n> found".
+  std::optional<size_t> expected_rows;
   /// Must run outside a transaction (CREATE INDEX CONCURRENTLY, ...).
   bool no_transaction = false;
 };
@@ -35,6 +39,10 @@ struct Capabilities {
   bool schemas = false;             // has named schemas
   bool comments = false;            // COMMENT ON
   bool concurrent_index = false;
+  /// render() reads the database as it stands before the op (SQLite rebuilds reflect
+  /// their table), so each op must run before the next is rendered. Otherwise a
+  /// migration step can be rendered whole and sent as one batch.
+  bool render_reads_database = false;
 };
 
 /// What a renderer may ask about the schema as it stands before an op (SQLite rebuilds

@@ -25,6 +25,9 @@ class VersionTable {
   /// Applies changes online: every UPDATE and DELETE must hit exactly one row, else
   /// DatabaseError ("expected to match one row when updating 'a' to 'b' in ...; 0 found").
   void apply(Connection& conn, const std::vector<VersionChange>& changes) const;
+  /// The statements apply() runs, with bound values and that row-count check
+  /// (Statement::expected_rows), for the runner to send with a step's own statements.
+  std::vector<Statement> statements(const std::vector<VersionChange>& changes) const;
   /// The statements for changes with literal values (offline --sql).
   std::vector<std::string> offline_sql(const std::vector<VersionChange>& changes) const;
 

@@ -7,6 +7,7 @@
 #include <migrate/error.hpp>
 
 #include "dialect/postgresql/postgresql.hpp"
+#include "util/sql_script.hpp"
 #include "util/strings.hpp"
 
 namespace migrate {
@@ -102,7 +103,9 @@ void PgConnection::fail(pg_result* result, const std::string& sql) const {
 
 PgConnection::Result PgConnection::run(const std::string& sql,
                                        const std::vector<std::optional<std::string>>& params) {
+  send_pending_begin();
   ++query_count_;
+  ++round_trips_;
   Result result;
   if (params.empty()) {
     result.reset(PQexec(conn_.get(), sql.c_str()));
@@ -143,16 +146,25 @@ std::vector<Row> PgConnection::rows_of(pg_result* result) {
   return rows;
 }
 
-void PgConnection::execute(const Statement& stmt) {
-  Result r = run(stmt.sql, stmt.params);
-  if (stmt.must_return_no_rows && PQresultStatus(r.get()) == PGRES_TUPLES_OK &&
-      PQntuples(r.get()) > 0) {
+void PgConnection::check_result(pg_result* result, const Statement& stmt) {
+  if (stmt.must_return_no_rows && PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0) {
     std::vector<std::string> cells;
-    const std::vector<Row> rows = rows_of(r.get());
+    const std::vector<Row> rows = rows_of(result);
     for (const auto& cell : rows.front()) cells.push_back(cell ? *cell : "NULL");
     std::string what = stmt.check_message.empty() ? "check failed" : stmt.check_message;
     throw DatabaseError(what + ": " + util::join(cells, "|"), stmt.sql);
   }
+  if (stmt.expected_rows) {
+    const char* n = PQcmdTuples(result);
+    size_t changed = n && *n ? std::stoul(n) : 0;
+    if (changed != *stmt.expected_rows)
+      throw DatabaseError(stmt.check_message + "; " + std::to_string(changed) + " found", stmt.sql, "check");
+  }
+}
+
+void PgConnection::execute(const Statement& stmt) {
+  Result r = run(stmt.sql, stmt.params);
+  check_result(r.get(), stmt);
 }
 
 std::vector<Row> PgConnection::query(const Statement& stmt) {
@@ -161,7 +173,9 @@ std::vector<Row> PgConnection::query(const Statement& stmt) {
 
 std::vector<Row> PgConnection::query_sql(const std::string& sql,
                                          const std::vector<std::optional<std::string>>& params) {
+  send_pending_begin();
   ++query_count_;
+  ++round_trips_;
   // Always the extended protocol: one statement, parameters bound.
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -175,13 +189,127 @@ std::vector<Row> PgConnection::query_sql(const std::string& sql,
 
 void PgConnection::execute_script(const std::string& sql) { run(sql, {}); }
 
-void PgConnection::begin() { run("BEGIN", {}); }
-void PgConnection::commit() { run("COMMIT", {}); }
-void PgConnection::rollback() { run("ROLLBACK", {}); }
+void PgConnection::begin() {
+  if (in_transaction()) throw DatabaseError("PostgreSQL error: a transaction is already open", "BEGIN");
+  begin_pending_ = true;
+}
+
+void PgConnection::send_pending_begin() {
+  if (!begin_pending_) return;
+  begin_pending_ = false;
+  run("BEGIN", {});
+}
+
+void PgConnection::commit() {
+  if (begin_pending_) {
+    begin_pending_ = false;  // nothing was sent, so there is nothing to commit
+    return;
+  }
+  run("COMMIT", {});
+}
+
+void PgConnection::rollback() {
+  if (begin_pending_) {
+    begin_pending_ = false;
+    return;
+  }
+  run("ROLLBACK", {});
+}
 
 bool PgConnection::in_transaction() const {
+  if (begin_pending_) return true;
   auto s = PQtransactionStatus(conn_.get());
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+namespace {
+
+// An sql op may hold several commands. Only the simple query protocol (PQexec) runs
+// those, and pipeline mode has only the extended one.
+bool pipelinable(const Statement& s) {
+  return !s.params.empty() || util::split_sql_script(s.sql, "").size() <= 1;
+}
+
+}  // namespace
+
+void PgConnection::execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed) {
+  for (size_t i = 0; i < stmts.size();) {
+    size_t end = i;
+    while (end < stmts.size() && pipelinable(stmts[end])) ++end;
+    if (end == i) {  // one statement of several commands, on its own
+      try {
+        execute(stmts[i]);
+      } catch (const DatabaseError& e) {
+        failed(i, e);
+        throw;
+      }
+      ++i;
+    } else {
+      run_pipeline(stmts, i, end, failed);
+      i = end;
+    }
+  }
+}
+
+void PgConnection::run_pipeline(const std::vector<Statement>& stmts, size_t begin, size_t end,
+                                const BatchFailure& failed) {
+  pg_conn* c = conn_.get();
+  if (!PQenterPipelineMode(c)) fail(nullptr, stmts[begin].sql);
+  ++round_trips_;
+  // Everything is sent first, then the results are read in order. After a failure the
+  // server skips the rest up to the sync (PGRES_PIPELINE_ABORTED); every result must
+  // still be read before pipeline mode can end.
+  bool with_begin = begin_pending_;
+  begin_pending_ = false;
+  std::vector<const Statement*> sent;
+  static const Statement kBegin{"BEGIN"};
+  if (with_begin) sent.push_back(&kBegin);
+  for (size_t i = begin; i < end; ++i) sent.push_back(&stmts[i]);
+  bool send_failed = false;
+  for (const Statement* s : sent) {
+    std::vector<const char*> values;
+    values.reserve(s->params.size());
+    for (const auto& p : s->params) values.push_back(p ? p->c_str() : nullptr);
+    ++query_count_;
+    if (!PQsendQueryParams(c, s->sql.c_str(), static_cast<int>(values.size()), nullptr,
+                           values.empty() ? nullptr : values.data(), nullptr, nullptr, 0)) {
+      send_failed = true;
+      break;
+    }
+  }
+  std::optional<DatabaseError> error;
+  std::optional<size_t> error_index;  // none: the BEGIN or the connection failed
+  if (send_failed || !PQpipelineSync(c))
+    error.emplace(DatabaseError("PostgreSQL error: " + first_line(PQerrorMessage(c))));
+  // One result (then a null) per statement sent, then the sync's.
+  for (size_t k = 0; !send_failed && k < sent.size(); ++k) {
+    Result r(PQgetResult(c));
+    while (pg_result* extra = PQgetResult(c)) PQclear(extra);
+    if (error) continue;
+    auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_PIPELINE_ABORTED) continue;
+    try {
+      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
+        fail(r.get(), sent[k]->sql);
+      check_result(r.get(), *sent[k]);
+    } catch (const DatabaseError& e) {
+      error.emplace(e);
+      if (!with_begin) error_index = begin + k;
+      else if (k > 0) error_index = begin + k - 1;
+    }
+  }
+  if (!send_failed) {
+    for (pg_result* r; (r = PQgetResult(c)) != nullptr;) {
+      bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+      PQclear(r);
+      if (sync) break;
+    }
+  }
+  PQexitPipelineMode(c);
+  if (error) {
+    if (error_index) failed(*error_index, *error);
+    throw *error;
+  }
 }
 
 void PgConnection::lock_for_migration() {

@@ -46,6 +46,11 @@ class PgConnection : public Connection {
   void execute(const Statement& stmt) override;
   std::vector<Row> query(const Statement& stmt) override;
   void execute_script(const std::string& sql) override;
+  /// One round trip for the whole batch (libpq pipeline mode), the BEGIN of a
+  /// transaction just begun included. A statement holding several commands (an sql op)
+  /// cannot be pipelined and runs on its own.
+  void execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed) override;
+  /// BEGIN is sent with the transaction's first statement rather than on its own.
   void begin() override;
   void commit() override;
   void rollback() override;
@@ -84,8 +89,10 @@ class PgConnection : public Connection {
   MetaData reflect_script(const std::vector<ScriptStatement>& statements, const ReflectOptions& options,
                           std::vector<ScriptFailure>* failures) override;
 
-  /// Round trips to the server since the connection opened (every statement counts).
+  /// Statements sent to the server since the connection opened.
   size_t query_count() const { return query_count_; }
+  /// Round trips in the strict sense: a pipelined batch counts once.
+  size_t round_trip_count() const { return round_trips_; }
   /// How long lock_for_migration() waits before giving up.
   void set_lock_timeout(std::chrono::milliseconds timeout) { lock_timeout_ = timeout; }
   std::chrono::milliseconds lock_timeout() const { return lock_timeout_; }
@@ -114,6 +121,13 @@ class PgConnection : public Connection {
   /// PQexecParams otherwise). Throws DatabaseError unless the command succeeded.
   Result run(const std::string& sql, const std::vector<std::optional<std::string>>& params);
   [[noreturn]] void fail(pg_result* result, const std::string& sql) const;
+  /// execute_batch for stmts[begin, end), none of several commands: one pipeline.
+  void run_pipeline(const std::vector<Statement>& stmts, size_t begin, size_t end, const BatchFailure& failed);
+  /// Sends the BEGIN that begin() deferred, if any.
+  void send_pending_begin();
+  /// Throws when a command's result breaks the statement's checks
+  /// (must_return_no_rows, expected_rows).
+  static void check_result(pg_result* result, const Statement& stmt);
   static std::vector<Row> rows_of(pg_result* result);
 
   struct ConnDeleter {
@@ -122,7 +136,9 @@ class PgConnection : public Connection {
   std::unique_ptr<pg_conn, ConnDeleter> conn_;
   std::string display_url_;
   size_t query_count_ = 0;
+  size_t round_trips_ = 0;
   int lock_depth_ = 0;
+  bool begin_pending_ = false;
   std::chrono::milliseconds lock_timeout_{std::chrono::minutes(10)};
 };
 

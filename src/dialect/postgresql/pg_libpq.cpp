@@ -56,6 +56,16 @@ MIGRATE_LIBPQ_FORWARD(PGresult*, PQexecParams,
                        const char* const* paramValues, const int* paramLengths, const int* paramFormats,
                        int resultFormat),
                       (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat))
+MIGRATE_LIBPQ_FORWARD(int, PQsendQueryParams,
+                      (PGconn * conn, const char* command, int nParams, const Oid* paramTypes,
+                       const char* const* paramValues, const int* paramLengths, const int* paramFormats,
+                       int resultFormat),
+                      (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat))
+MIGRATE_LIBPQ_FORWARD(PGresult*, PQgetResult, (PGconn * conn), (conn))
+MIGRATE_LIBPQ_FORWARD(int, PQenterPipelineMode, (PGconn * conn), (conn))
+MIGRATE_LIBPQ_FORWARD(int, PQexitPipelineMode, (PGconn * conn), (conn))
+MIGRATE_LIBPQ_FORWARD(int, PQpipelineSync, (PGconn * conn), (conn))
+MIGRATE_LIBPQ_FORWARD(char*, PQcmdTuples, (PGresult * res), (res))
 MIGRATE_LIBPQ_FORWARD(ExecStatusType, PQresultStatus, (const PGresult* res), (res))
 MIGRATE_LIBPQ_FORWARD(char*, PQresultErrorMessage, (const PGresult* res), (res))
 MIGRATE_LIBPQ_FORWARD(char*, PQresultErrorField, (const PGresult* res, int fieldcode), (res, fieldcode))

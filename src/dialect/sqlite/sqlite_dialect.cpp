@@ -42,6 +42,7 @@ Capabilities SqliteDialect::capabilities() const {
   c.schemas = false;
   c.comments = false;
   c.concurrent_index = false;
+  c.render_reads_database = true;  // rebuilds reflect their table
   return c;
 }
 
