@@ -55,11 +55,23 @@ std::string code_name(int rc) {
   }
 }
 
-std::string column_text(sqlite3_stmt* s, int i) {
-  const unsigned char* p = sqlite3_column_text(s, i);
-  return p ? std::string(reinterpret_cast<const char*>(p),
-                         static_cast<size_t>(sqlite3_column_bytes(s, i)))
-           : std::string();
+// Reads the current row of `s` into `row`, reusing the strings it already holds.
+void read_row(sqlite3_stmt* s, Row& row) {
+  row.resize(static_cast<size_t>(sqlite3_column_count(s)));
+  for (size_t i = 0; i < row.size(); ++i) {
+    int col = static_cast<int>(i);
+    if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+      row[i].reset();
+      continue;
+    }
+    const char* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
+    size_t n = static_cast<size_t>(sqlite3_column_bytes(s, col));
+    if (!p) n = 0;  // out of memory converting to text: as before, an empty string
+    if (row[i])
+      row[i]->assign(p ? p : "", n);
+    else
+      row[i].emplace(p ? p : "", n);
+  }
 }
 
 // The first statement of a script (up to its first top-level ';'): what an error names
@@ -99,10 +111,11 @@ void SqliteConnection::fail(const std::string& sql, int rc) const {
                       code_name(rc));
 }
 
-void SqliteConnection::run(const Statement& stmt, std::vector<Row>* rows) {
+void SqliteConnection::run(const Statement& stmt, const std::function<void(Row&)>* on_row) {
   const char* tail = stmt.sql.c_str();
   const char* end = tail + stmt.sql.size();
   bool first = true;
+  Row row;
   while (tail < end) {
     const char* start = tail;
     sqlite3_stmt* raw = nullptr;
@@ -124,15 +137,7 @@ void SqliteConnection::run(const Statement& stmt, std::vector<Row>* rows) {
     }
     first = false;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-      int n = sqlite3_column_count(s.get());
-      Row row;
-      row.reserve(static_cast<size_t>(n));
-      for (int i = 0; i < n; ++i) {
-        if (sqlite3_column_type(s.get(), i) == SQLITE_NULL)
-          row.emplace_back(std::nullopt);
-        else
-          row.emplace_back(column_text(s.get(), i));
-      }
+      read_row(s.get(), row);
       if (stmt.must_return_no_rows) {
         std::vector<std::string> cells;
         for (const auto& c : row) cells.push_back(c ? *c : "NULL");
@@ -140,7 +145,7 @@ void SqliteConnection::run(const Statement& stmt, std::vector<Row>* rows) {
         throw DatabaseError(what + " (first row: " + util::join(cells, ", ") + ")", util::trim(text),
                             "check");
       }
-      if (rows) rows->push_back(std::move(row));
+      if (on_row) (*on_row)(row);
     }
     if (rc != SQLITE_DONE) fail(text, rc);
   }
@@ -157,8 +162,13 @@ void SqliteConnection::execute(const Statement& stmt) { run(stmt, nullptr); }
 
 std::vector<Row> SqliteConnection::query(const Statement& stmt) {
   std::vector<Row> rows;
-  run(stmt, &rows);
+  std::function<void(Row&)> collect = [&rows](Row& row) { rows.push_back(std::move(row)); };
+  run(stmt, &collect);
   return rows;
+}
+
+void SqliteConnection::for_each_row(const Statement& stmt, const std::function<void(Row&)>& on_row) {
+  run(stmt, &on_row);
 }
 
 void SqliteConnection::execute_script(const std::string& sql) { run(make_statement(sql, {}), nullptr); }

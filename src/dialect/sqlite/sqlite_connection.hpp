@@ -5,6 +5,7 @@
 // the result code name.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ class SqliteConnection final : public Connection {
   /// several statements, run in order.
   void execute(const Statement& stmt) override;
   std::vector<Row> query(const Statement& stmt) override;
+  /// Runs a query and hands each row to `on_row` as it is stepped, collecting nothing
+  /// (reflection builds its model from the rows as they come). `on_row` may move from
+  /// the row.
+  void for_each_row(const Statement& stmt, const std::function<void(Row&)>& on_row);
   /// Runs every statement of `sql`; an error names the failing statement.
   void execute_script(const std::string& sql) override;
 
@@ -56,8 +61,9 @@ class SqliteConnection final : public Connection {
   struct DbCloser {
     void operator()(sqlite3* db) const;
   };
-  // Runs every statement of `sql` (params bind to the first); collects rows when `rows`.
-  void run(const Statement& stmt, std::vector<Row>* rows);
+  // Runs every statement of `sql` (params bind to the first); passes each row to
+  // `on_row` when given.
+  void run(const Statement& stmt, const std::function<void(Row&)>* on_row);
   [[noreturn]] void fail(const std::string& sql, int rc) const;
   MetaData reflect_impl(const ReflectOptions& options, const std::string* only_table);
 
