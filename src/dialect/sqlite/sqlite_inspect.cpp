@@ -62,14 +62,42 @@ bool same_names(const std::vector<std::string>& a, const std::vector<std::string
   return true;
 }
 
+// Empties `c` and gives its memory back (clear() would keep it).
+template <class Container>
+void release(Container& c) {
+  Container().swap(c);
+}
+
 std::string fk_action(const std::string& a) {
   std::string u = util::to_upper(a);
   return u == "NO ACTION" ? "" : u;
 }
 
+// A table while reflection reads it: the model so far, and what its CREATE text says
+// that the pragmas do not.
+struct TableInProgress {
+  Table table;
+  ParsedTable parsed;
+  std::vector<std::pair<int, std::string>> key_columns;  // (position in the key, column)
+};
+
+// What pragma_table_list says of a table.
+struct ListedTable {
+  bool shadow = false;  // a virtual table's shadow table
+  bool without_rowid = false;
+  bool strict = false;
+};
+
+// An index as sqlite_schema lists it.
+struct CatalogIndex {
+  size_t order = 0;  // position in sqlite_schema
+  std::string sql;   // CREATE INDEX; empty for the automatic ones
+};
+
 struct RawIndex {
   std::string table;
   std::string name;
+  size_t order = 0;  // CatalogIndex::order; 0 when sqlite_schema does not list it
   bool unique = false;
   std::string origin;
   bool partial = false;
@@ -101,11 +129,11 @@ std::optional<Table> SqliteConnection::reflect_table(const std::string& /*schema
   return std::nullopt;
 }
 
+// Every query's rows are used as they are stepped and none is collected: with 10 000
+// tables the results would be a large part of `check`'s peak memory.
 MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std::string* only) {
   std::optional<std::string> filter;
   if (only) filter = *only;
-  auto objects = query(make_statement(kObjectsQuery, {filter}));
-  auto table_list = query(make_statement(kTableListQuery, {filter}));
 
   auto wanted = [&](const std::string& name) {
     std::string k = key(name);
@@ -117,72 +145,74 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
   };
 
   MetaData md;
-  // The shadow tables of virtual tables (fts5's docs_data, ...) belong to their virtual
-  // table, which is reported as unsupported; they are not tables of the schema.
-  std::set<std::string> shadow;
-  for (const auto& r : table_list)
-    if (text(r, 3) == "shadow") shadow.insert(key(text(r, 0)));
   // Tables in sqlite_schema order, with what their CREATE text says.
-  std::vector<Table> tables;
+  std::vector<TableInProgress> tables;
   std::map<std::string, size_t> table_pos;  // lower-case name -> index in `tables`
-  std::map<std::string, ParsedTable> parsed;
-  std::map<std::string, std::string> index_sql;  // lower-case index name -> CREATE INDEX
-  std::map<std::string, size_t> index_order;
-  for (const auto& r : objects) {
-    const std::string& type = text(r, 0);
-    const std::string& name = text(r, 1);
-    const std::string& sql = text(r, 3);
-    if (type == "table") {
-      if (!r[3] || util::starts_with(key(name), "sqlite_") || shadow.count(key(name))) continue;
-      ParsedObject obj = parse_create_object(sql);
-      if (obj.kind == "virtual table") {
-        if (wanted(name)) md.unsupported.push_back({"virtual table", name, name});
-        continue;
+  std::map<std::string, CatalogIndex> catalog_indexes;  // lower-case index name ->
+  {
+    // The shadow tables of virtual tables (fts5's docs_data, ...) belong to their virtual
+    // table, which is reported as unsupported; they are not tables of the schema.
+    std::map<std::string, ListedTable> listed;  // lower-case name ->
+    for_each_row(make_statement(kTableListQuery, {filter}), [&](Row& r) {
+      listed[key(text(r, 0))] = ListedTable{text(r, 3) == "shadow", text(r, 1) == "1", text(r, 2) == "1"};
+    });
+    for_each_row(make_statement(kObjectsQuery, {filter}), [&](Row& r) {
+      const std::string& type = text(r, 0);
+      const std::string& name = text(r, 1);
+      const std::string& sql = text(r, 3);
+      if (type == "table") {
+        if (!r[3] || util::starts_with(key(name), "sqlite_")) return;
+        auto l = listed.find(key(name));
+        if (l != listed.end() && l->second.shadow) return;
+        ParsedTable parsed = parse_create_table(sql);
+        if (parsed.virtual_table) {
+          if (wanted(name)) md.unsupported.push_back({"virtual table", name, name});
+          return;
+        }
+        TableInProgress t;
+        t.table.name = name;
+        if (l != listed.end()) {
+          t.table.without_rowid = l->second.without_rowid;
+          t.table.strict = l->second.strict;
+        }
+        t.parsed = std::move(parsed);
+        table_pos[key(name)] = tables.size();
+        tables.push_back(std::move(t));
+      } else if (type == "index") {
+        size_t order = catalog_indexes.size();
+        catalog_indexes[key(name)] = CatalogIndex{order, sql};
+      } else if (type == "view") {
+        if (only) return;
+        md.views.push_back(View{"", name, parse_create_object(sql).select_sql});
+      } else if (type == "trigger") {
+        if (wanted(text(r, 2)) || only) md.unsupported.push_back({"trigger", name, text(r, 2)});
       }
-      Table t;
-      t.name = name;
-      table_pos[key(name)] = tables.size();
-      tables.push_back(std::move(t));
-      parsed[key(name)] = parse_create_table(sql);
-    } else if (type == "index") {
-      index_order[key(name)] = index_order.size();
-      if (r[3]) index_sql[key(name)] = sql;
-    } else if (type == "view") {
-      if (only) continue;
-      md.views.push_back(View{"", name, parse_create_object(sql).select_sql});
-    } else if (type == "trigger") {
-      if (wanted(text(r, 2)) || only) md.unsupported.push_back({"trigger", name, text(r, 2)});
-    }
+    });
   }
-  auto find = [&](const std::string& name) -> Table* {
+  auto find = [&](const std::string& name) -> TableInProgress* {
     auto it = table_pos.find(key(name));
     return it == table_pos.end() ? nullptr : &tables[it->second];
   };
 
-  for (const auto& r : table_list) {
-    if (Table* t = find(text(r, 0))) {
-      t->without_rowid = text(r, 1) == "1";
-      t->strict = text(r, 2) == "1";
-    }
-  }
-
   // Columns and primary keys (every table's, so FK targets that are filtered out still
-  // give their primary key).
-  std::map<std::string, std::vector<std::pair<int, std::string>>> pk_cols;
-  // Each result is read just before it is used and freed after, so only one is held at a time.
-  auto column_rows = query(make_statement(with_filter(kColumnsQuery), {filter}));
-  for (const auto& r : column_rows) {
-    Table* t = find(text(r, 0));
-    if (!t) continue;
+  // give their primary key). A table's rows come together: once the next table's begin,
+  // its parsed columns are not needed any more.
+  TableInProgress* previous = nullptr;
+  for_each_row(make_statement(with_filter(kColumnsQuery), {filter}), [&](Row& r) {
+    TableInProgress* t = find(text(r, 0));
+    if (t != previous && previous) release(previous->parsed.columns);
+    previous = t;
+    if (!t) return;
     int hidden = std::stoi(text(r, 6));
-    if (hidden == 1) continue;  // a virtual table's hidden column
-    const ParsedTable& pt = parsed[key(t->name)];
+    if (hidden == 1) return;  // a virtual table's hidden column
+    // The CREATE text lists every column: the vector gets its final size at once.
+    if (t->table.columns.empty()) t->table.columns.reserve(t->parsed.columns.size());
     Column c;
     c.name = text(r, 1);
     c.type = text(r, 2);
     c.nullable = text(r, 3) != "1";
     c.default_ = r[4];
-    if (const ParsedColumn* pc = pt.find_column(c.name)) {
+    if (const ParsedColumn* pc = t->parsed.find_column(c.name)) {
       c.collation = pc->collation;
       if (hidden == 2 || hidden == 3) {
         c.generated = pc->generated;
@@ -191,12 +221,10 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
       c.autoincrement = pc->autoincrement;
     }
     int pk = std::stoi(text(r, 5));
-    if (pk > 0) pk_cols[key(t->name)].emplace_back(pk, c.name);
-    t->columns.push_back(std::move(c));
-  }
-  for (auto& t : tables) {
-    const ParsedTable& pt = parsed[key(t.name)];
-    auto& pks = pk_cols[key(t.name)];
+    if (pk > 0) t->key_columns.emplace_back(pk, c.name);
+    t->table.columns.push_back(std::move(c));
+  });
+  for (auto& [t, pt, pks] : tables) {
     std::sort(pks.begin(), pks.end());
     for (const auto& p : pks) t.primary_key.columns.push_back(p.second);
     if (!t.primary_key.empty()) t.primary_key.name = pt.primary_key_name;
@@ -208,18 +236,20 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
       if (Column* c = t.find_column(t.primary_key.columns[0]))
         if (util::iequals(util::trim(c->type), "integer")) c->nullable = false;
     for (const auto& ck : pt.checks) t.checks.push_back({ck.name, ck.sql, std::nullopt});
+    release(pt.columns);
+    release(pks);
   }
 
   // Indexes: origin 'u' are UNIQUE constraints, 'c' CREATE INDEX, 'pk' the primary key.
   std::vector<RawIndex> raw_indexes;
-  std::vector<Row>().swap(column_rows);
-  auto index_rows = query(make_statement(with_filter(kIndexesQuery), {filter}));
-  for (const auto& r : index_rows) {
+  for_each_row(make_statement(with_filter(kIndexesQuery), {filter}), [&](Row& r) {
     if (raw_indexes.empty() || raw_indexes.back().name != text(r, 1) ||
         raw_indexes.back().table != text(r, 0)) {
       RawIndex ri;
       ri.table = text(r, 0);
       ri.name = text(r, 1);
+      auto ci = catalog_indexes.find(key(ri.name));
+      if (ci != catalog_indexes.end()) ri.order = ci->second.order;
       ri.unique = text(r, 2) == "1";
       ri.origin = text(r, 3);
       ri.partial = text(r, 4) == "1";
@@ -227,16 +257,15 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
     }
     raw_indexes.back().cids.push_back(std::stoi(text(r, 5)));
     raw_indexes.back().names.push_back(text(r, 6));
-  }
-  std::stable_sort(raw_indexes.begin(), raw_indexes.end(), [&](const RawIndex& a, const RawIndex& b) {
-    return index_order[key(a.name)] < index_order[key(b.name)];
   });
+  std::stable_sort(raw_indexes.begin(), raw_indexes.end(),
+                   [](const RawIndex& a, const RawIndex& b) { return a.order < b.order; });
   std::map<std::string, std::vector<std::pair<size_t, UniqueConstraint>>> uniques;
   for (const auto& ri : raw_indexes) {
-    Table* t = find(ri.table);
+    TableInProgress* t = find(ri.table);
     if (!t) continue;
     if (ri.origin == "u") {
-      const ParsedTable& pt = parsed[key(t->name)];
+      const ParsedTable& pt = t->parsed;
       size_t pos = pt.uniques.size();
       std::string name;
       for (size_t i = 0; i < pt.uniques.size(); ++i) {
@@ -246,12 +275,13 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
           break;
         }
       }
-      uniques[key(t->name)].push_back({pos, UniqueConstraint{name, ri.names, std::nullopt}});
+      uniques[key(t->table.name)].push_back({pos, UniqueConstraint{name, ri.names, std::nullopt}});
     } else if (ri.origin == "c") {
       Index ix;
       ix.name = ri.name;
       ix.unique = ri.unique;
-      ParsedIndex pi = parse_create_index(index_sql[key(ri.name)]);
+      auto ci = catalog_indexes.find(key(ri.name));
+      ParsedIndex pi = parse_create_index(ci == catalog_indexes.end() ? "" : ci->second.sql);
       bool use_text = pi.elements.size() == ri.cids.size();
       for (size_t i = 0; i < ri.cids.size(); ++i) {
         std::string element = ri.cids[i] >= 0 ? ri.names[i] : "?";
@@ -264,31 +294,31 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
         ix.columns.push_back(element);
       }
       if (ri.partial) ix.where = pi.where;
-      t->indexes.push_back(std::move(ix));
+      t->table.indexes.push_back(std::move(ix));
     }
   }
+  release(raw_indexes);
+  release(catalog_indexes);
   for (auto& [tkey, list] : uniques) {
     std::stable_sort(list.begin(), list.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& u : list) tables[table_pos[tkey]].uniques.push_back(std::move(u.second));
+    for (auto& u : list) tables[table_pos[tkey]].table.uniques.push_back(std::move(u.second));
   }
 
   // Foreign keys, grouped by (table, id); ordered as written in the CREATE text.
   std::map<std::string, std::map<int, RawForeignKey>> raw_fks;
-  std::vector<Row>().swap(index_rows);
-  auto fk_rows = query(make_statement(with_filter(kForeignKeysQuery), {filter}));
-  for (const auto& r : fk_rows) {
-    if (!find(text(r, 0))) continue;
+  for_each_row(make_statement(with_filter(kForeignKeysQuery), {filter}), [&](Row& r) {
+    if (!find(text(r, 0))) return;
     RawForeignKey& f = raw_fks[key(text(r, 0))][std::stoi(text(r, 1))];
     f.ref_table = text(r, 2);
     f.columns.push_back(text(r, 3));
     f.ref_columns.push_back(r[4]);
     f.on_update = fk_action(text(r, 5));
     f.on_delete = fk_action(text(r, 6));
-  }
+  });
   for (auto& [tkey, by_id] : raw_fks) {
-    Table& t = tables[table_pos[tkey]];
-    const ParsedTable& pt = parsed[tkey];
+    TableInProgress& t = tables[table_pos[tkey]];
+    const ParsedTable& pt = t.parsed;
     std::vector<bool> used(pt.foreign_keys.size(), false);
     std::vector<std::pair<size_t, ForeignKey>> list;
     // pragma ids run in reverse order of declaration.
@@ -302,11 +332,9 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
       bool omitted = std::any_of(f.ref_columns.begin(), f.ref_columns.end(),
                                  [](const auto& c) { return !c; });
       if (omitted) {
-        auto pit = pk_cols.find(key(f.ref_table));
-        if (pit != pk_cols.end() && !pit->second.empty()) {
-          auto pks = pit->second;
-          std::sort(pks.begin(), pks.end());
-          for (const auto& p : pks) fk.ref_columns.push_back(p.second);
+        const TableInProgress* ref = find(f.ref_table);
+        if (ref && !ref->table.primary_key.empty()) {
+          fk.ref_columns = ref->table.primary_key.columns;
         } else {
           for (const auto& rr : query(make_statement(kPrimaryKeyQuery, {f.ref_table})))
             fk.ref_columns.push_back(text(rr, 0));
@@ -330,14 +358,15 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
     }
     std::stable_sort(list.begin(), list.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& f : list) t.foreign_keys.push_back(std::move(f.second));
+    for (auto& f : list) t.table.foreign_keys.push_back(std::move(f.second));
   }
 
   // Name order everywhere: a rebuild moves a table to the end of sqlite_schema and a
   // re-created constraint to the end of its CREATE text, and neither may make an
   // unchanged schema compare different.
   auto by_name = [](const auto& x, const auto& y) { return key(x.name) < key(y.name); };
-  for (auto& t : tables) {
+  for (auto& tp : tables) {
+    Table& t = tp.table;
     std::stable_sort(t.indexes.begin(), t.indexes.end(), by_name);
     std::stable_sort(t.uniques.begin(), t.uniques.end(), [](const auto& x, const auto& y) {
       return std::make_pair(key(x.name), x.columns) < std::make_pair(key(y.name), y.columns);
@@ -350,11 +379,12 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
              std::make_tuple(key(y.name), y.columns, key(y.ref_table));
     });
   }
-  std::stable_sort(tables.begin(), tables.end(), by_name);
+  std::stable_sort(tables.begin(), tables.end(),
+                   [&](const TableInProgress& x, const TableInProgress& y) { return by_name(x.table, y.table); });
   std::stable_sort(md.views.begin(), md.views.end(), by_name);
   std::stable_sort(md.unsupported.begin(), md.unsupported.end(), by_name);
   for (auto& t : tables)
-    if (wanted(t.name) || only) md.add_table(std::move(t));
+    if (wanted(t.table.name) || only) md.add_table(std::move(t.table));
   return md;
 }
 
