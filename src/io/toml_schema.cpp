@@ -442,6 +442,7 @@ void read_table_body(Fields& f, Table& t) {
   const toml::array* cols = f.array("columns");
   if (!cols) f.fail(nullptr, "missing key 'columns'");
   std::vector<ColumnSugar> sugars;
+  t.columns.reserve(cols->size());
   size_t n = 0;
   for (const toml::node& item : *cols) {
     ++n;
