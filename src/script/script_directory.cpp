@@ -26,22 +26,26 @@ ScriptDirectory::ScriptDirectory(std::string dir, std::vector<std::string> more_
       throw InputError(fmt::format("versions directory '{}' does not exist (run `migrate init` or set "
                                    "[migrations] directory in migrate.toml)",
                                    d));
-    std::vector<std::string> files;
-    for (const auto& name : util::list_files(d)) {
-      if (name.size() < 6 || name.compare(name.size() - 5, 5, ".toml") != 0 || name[0] == '.') continue;
-      files.push_back(d + "/" + name);
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) revisions.push_back(read_migration_header(f));
+    std::vector<std::string> names = util::list_files(d);
+    names.erase(std::remove_if(names.begin(), names.end(),
+                               [](const std::string& name) {
+                                 return name.size() < 6 || name.compare(name.size() - 5, 5, ".toml") != 0 ||
+                                        name[0] == '.';
+                               }),
+                names.end());
+    // The paths share the prefix d + "/", so sorting the bare names gives their order
+    // with shorter comparisons.
+    std::sort(names.begin(), names.end());
+    revisions.reserve(revisions.size() + names.size());
+    for (const auto& name : names) revisions.push_back(read_migration_header(d + "/" + name));
   }
-  for (const auto& r : revisions) paths_.emplace(r.id, r.path);
   graph_ = std::make_unique<RevisionGraph>(std::move(revisions));
 }
 
 const std::string& ScriptDirectory::path_of(const std::string& id) const {
-  auto it = paths_.find(id);
-  if (it == paths_.end()) throw InputError("no migration file for revision '" + id + "'");
-  return it->second;
+  const Revision* r = graph_->find(id);
+  if (!r) throw InputError("no migration file for revision '" + id + "'");
+  return r->path;
 }
 
 const MigrationFile& ScriptDirectory::load(const std::string& id) const {
@@ -84,7 +88,7 @@ std::string ScriptDirectory::new_revision_id() const {
   std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
   for (;;) {
     std::string id = fmt::format("{:012x}", gen() & 0xffffffffffffULL);
-    if (!paths_.count(id)) return id;
+    if (!graph_->find(id)) return id;
   }
 }
 

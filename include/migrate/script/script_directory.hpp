@@ -42,7 +42,6 @@ class ScriptDirectory {
   std::string dir_;
   std::vector<std::string> dirs_;
   std::unique_ptr<RevisionGraph> graph_;
-  std::unordered_map<std::string, std::string> paths_;
   mutable std::unordered_map<std::string, std::unique_ptr<MigrationFile>> cache_;
 };
 
