@@ -51,7 +51,11 @@ std::string type_name(const toml::node& node) {
 // ---- Fields --------------------------------------------------------------------------
 
 Fields::Fields(const toml::table& table, const std::string& path, std::string context)
-    : table_(table), path_(path), context_(std::move(context)) {}
+    : table_(table), path_(path), context_(std::move(context)) {
+  // Room for the keys of the largest reader (a column asks for about 20): regrowing the
+  // vector from empty was a tenth of reading a models.toml of many tables.
+  allowed_.reserve(24);
+}
 
 void Fields::allow(std::string_view key) {
   if (std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end())
