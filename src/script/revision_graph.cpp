@@ -63,11 +63,18 @@ void push_unique(std::vector<T>& v, const T& x) {
 
 }  // namespace
 
-std::string Index::ids_text(const std::vector<int>& revs, std::string_view sep) const {
+int Index::find_id(std::string_view id) const {
+  auto it = keys.find(id);
+  if (it == keys.end() || this->id(it->second.rev) != id) return kNone;
+  return it->second.rev;
+}
+
+std::string Index::ids_text(Revs revs, std::string_view sep) const {
   std::string out;
   for (size_t i = 0; i < revs.size(); ++i) {
     if (i) out += sep;
-    out += revs[i] >= 0 ? id(revs[i]) : std::string();
+    const int r = revs.begin()[i];
+    if (r >= 0) out += id(r);
   }
   return out;
 }
@@ -113,30 +120,35 @@ std::vector<int> related(const Index& ix, const std::vector<int>& targets, bool 
 }  // namespace
 
 std::vector<int> Index::ancestors(const std::vector<int>& targets, bool deps, bool check) const {
-  if (deps) return related(*this, targets, check, [&](int r) -> const std::vector<int>& {
-      return norm_down[static_cast<size_t>(r)];
-    });
-  return related(*this, targets, check,
-                 [&](int r) -> const std::vector<int>& { return down[static_cast<size_t>(r)]; });
+  if (deps) return related(*this, targets, check, [&](int r) { return norm_down[r]; });
+  return related(*this, targets, check, [&](int r) { return down[r]; });
 }
 
 std::vector<int> Index::descendants(const std::vector<int>& targets, bool deps, bool check) const {
-  if (deps) return related(*this, targets, check, [&](int r) -> const std::vector<int>& {
-      return all_next[static_cast<size_t>(r)];
-    });
-  return related(*this, targets, check,
-                 [&](int r) -> const std::vector<int>& { return next[static_cast<size_t>(r)]; });
+  if (deps) return related(*this, targets, check, [&](int r) { return all_next[r]; });
+  return related(*this, targets, check, [&](int r) { return next[r]; });
 }
 
-const std::vector<std::pair<std::string, int>>& Index::prefix_keys() const {
+const std::vector<std::pair<std::string_view, Key>>& Index::prefix_keys() const {
   std::lock_guard<std::mutex> lock(prefix_keys_mutex_);
   if (!prefix_keys_built_) {
-    for (const auto& [key, r] : keys)
-      if (key.size() > 3) prefix_keys_.emplace_back(key, r);
-    std::sort(prefix_keys_.begin(), prefix_keys_.end());
+    for (const auto& [key, k] : keys)
+      if (key.size() > 3) prefix_keys_.emplace_back(key, k);
+    std::sort(prefix_keys_.begin(), prefix_keys_.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
     prefix_keys_built_ = true;
   }
   return prefix_keys_;
+}
+
+std::vector<std::pair<std::string_view, Key>> Index::keys_starting_with(std::string_view prefix) const {
+  const auto& sorted = prefix_keys();
+  auto k = std::lower_bound(sorted.begin(), sorted.end(), prefix,
+                            [](const auto& entry, std::string_view p) { return entry.first < p; });
+  std::vector<std::pair<std::string_view, Key>> out;
+  for (; k != sorted.end() && util::starts_with(k->first, prefix); ++k) out.push_back(*k);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second.rank < b.second.rank; });
+  return out;
 }
 
 bool Index::reaches(const std::vector<int>& tops, int node) const {
@@ -188,8 +200,8 @@ namespace {
 
 /// Kahn's algorithm over `parents`; returns the revisions left over (on or above a
 /// cycle) and fills generation when given.
-std::vector<int> peel(const Index& ix, const std::vector<std::vector<int>>& parents,
-                      const std::vector<std::vector<int>>& children, std::vector<int>* generation) {
+std::vector<int> peel(const Index& ix, const Adjacency& parents, const Adjacency& children,
+                      std::vector<int>* generation) {
   const int n = ix.size();
   std::vector<int> pending(static_cast<size_t>(n));
   std::vector<int> ready;
@@ -219,8 +231,7 @@ std::vector<int> peel(const Index& ix, const std::vector<std::vector<int>>& pare
 
 /// One cycle among the revisions `left` over by peel(): every one of them has a parent
 /// that is left over too, so following such parents must come back round.
-std::vector<int> find_cycle(const std::vector<std::vector<int>>& parents, const std::vector<int>& left,
-                            int n) {
+std::vector<int> find_cycle(const Adjacency& parents, const std::vector<int>& left, int n) {
   std::vector<char> in_left(static_cast<size_t>(n), 0);
   for (int r : left) in_left[static_cast<size_t>(r)] = 1;
   std::vector<int> pos(static_cast<size_t>(n), -1);
@@ -241,14 +252,14 @@ std::vector<int> find_cycle(const std::vector<std::vector<int>>& parents, const 
   return std::vector<int>(path.begin() + std::max(0, pos[static_cast<size_t>(r)]), path.end());
 }
 
-void report_cycle(const Index& ix, const std::vector<std::vector<int>>& parents,
-                  const std::vector<int>& left, const std::string& kind) {
+void report_cycle(const Index& ix, const Adjacency& parents, const std::vector<int>& left,
+                  const std::string& kind) {
   std::vector<int> cycle = find_cycle(parents, left, ix.size());
   std::vector<std::string> ids;
   std::vector<std::string> paths;
   for (int r : cycle) {
     ids.push_back(ix.id(r));
-    paths.push_back(ix.paths[static_cast<size_t>(r)]);
+    paths.push_back(ix.path(r));
   }
   std::sort(ids.begin(), ids.end());
   std::string detail;
@@ -262,25 +273,34 @@ void report_cycle(const Index& ix, const std::vector<std::vector<int>>& parents,
 
 }  // namespace graph
 
-RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::move(revisions)) {
+RevisionGraph::RevisionGraph(std::vector<Revision> revisions) {
   using graph::fail;
   auto impl = std::make_shared<Impl>();
   Impl& ix = *impl;
-  const int n = static_cast<int>(revisions_.size());
-  auto at = [](auto& v, int i) -> auto& { return v[static_cast<size_t>(i)]; };
-
-  // Identifiers, duplicates, self-loops.
-  for (int r = 0; r < n; ++r) {
-    const Revision& rev = revisions_[static_cast<size_t>(r)];
-    graph::verify_rev_id(rev);
-    auto [it, fresh] = by_id_.emplace(rev.id, static_cast<size_t>(r));
-    if (!fresh)
-      fail({revisions_[it->second].path, rev.path},
-           "Revision " + rev.id + " is present more than once");
-    ix.ids.push_back(rev.id);
-    ix.paths.push_back(rev.path);
+  ix.revisions = std::move(revisions);
+  const std::vector<Revision>& revs = ix.revisions;
+  const int n = ix.size();
+  const size_t un = static_cast<size_t>(n);
+  size_t label_count = 0;
+  size_t down_count = 0;
+  size_t dep_count = 0;
+  for (const Revision& rev : revs) {
+    label_count += rev.branch_labels.size();
+    down_count += rev.down_revisions.size();
+    dep_count += rev.depends_on.size();
   }
-  for (const Revision& rev : revisions_) {
+
+  // Identifiers, duplicates, self-loops. The key map holds views of the strings in
+  // ix.revisions, which stay put from here on: ids first, then branch labels.
+  ix.keys.reserve(un + label_count);
+  for (int r = 0; r < n; ++r) {
+    const Revision& rev = revs[static_cast<size_t>(r)];
+    graph::verify_rev_id(rev);
+    auto [it, fresh] = ix.keys.emplace(rev.id, graph::Key{r, r});
+    if (!fresh)
+      fail({ix.path(it->second.rev), rev.path}, "Revision " + rev.id + " is present more than once");
+  }
+  for (const Revision& rev : revs) {
     if (std::find(rev.down_revisions.begin(), rev.down_revisions.end(), rev.id) !=
         rev.down_revisions.end())
       fail({rev.path}, "Self-loop is detected in revisions (" + rev.id + ")");
@@ -289,84 +309,72 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
   }
 
   // down_revision: exact ids of revisions that exist.
-  ix.down.resize(static_cast<size_t>(n));
-  for (int r = 0; r < n; ++r) {
-    const Revision& rev = revisions_[static_cast<size_t>(r)];
+  ix.down.reserve(un, down_count);
+  for (const Revision& rev : revs) {
     for (const auto& d : rev.down_revisions) {
-      auto it = by_id_.find(d);
-      if (it == by_id_.end())
-        fail({rev.path}, "Revision " + d + " referenced from " + rev.id + " is not present");
-      int p = static_cast<int>(it->second);
-      if (std::find(at(ix.down, r).begin(), at(ix.down, r).end(), p) != at(ix.down, r).end())
+      int p = ix.find_id(d);
+      if (p < 0) fail({rev.path}, "Revision " + d + " referenced from " + rev.id + " is not present");
+      if (ix.down.current_row().contains(p))
         fail({rev.path}, "Revision " + rev.id + " lists down_revision " + d + " more than once");
-      at(ix.down, r).push_back(p);
+      ix.down.add(p);
     }
+    ix.down.end_row();
   }
 
-  // The key map: ids first, then branch labels (a label may not reuse any key).
-  int rank = 0;
+  // Branch labels join the key map (a label may not reuse any key).
+  int rank = n;
   for (int r = 0; r < n; ++r) {
-    ix.keys.emplace(ix.id(r), r);
-    ix.key_rank.emplace(ix.id(r), rank++);
-  }
-  for (int r = 0; r < n; ++r) {
-    const Revision& rev = revisions_[static_cast<size_t>(r)];
+    const Revision& rev = revs[static_cast<size_t>(r)];
     for (const auto& label : rev.branch_labels) {
       graph::verify_label(rev, label);
       auto it = ix.keys.find(label);
       if (it != ix.keys.end())
-        fail({ix.paths[static_cast<size_t>(it->second)], rev.path},
+        fail({ix.path(it->second.rev), rev.path},
              "Branch name '" + label + "' in revision " + rev.id + " already used by revision " +
-                 ix.id(it->second));
-      ix.keys.emplace(label, r);
-      ix.key_rank.emplace(label, rank++);
+                 ix.id(it->second.rev));
+      ix.keys.emplace(label, graph::Key{r, rank++});
     }
   }
 
   // depends_on: an id, a label, or a unique prefix of either.
-  ix.deps.resize(static_cast<size_t>(n));
+  ix.deps.reserve(un, dep_count);
   for (int r = 0; r < n; ++r) {
-    const Revision& rev = revisions_[static_cast<size_t>(r)];
+    const Revision& rev = revs[static_cast<size_t>(r)];
     for (const auto& d : rev.depends_on) {
       int target = -1;
       auto it = ix.keys.find(d);
       if (it != ix.keys.end()) {
-        target = it->second;
+        target = it->second.rev;
       } else {
-        std::vector<std::pair<int, std::string>> found;  // (rank, key)
-        const auto& prefix_keys = ix.prefix_keys();
-        auto lo = std::lower_bound(prefix_keys.begin(), prefix_keys.end(),
-                                   std::make_pair(d, std::numeric_limits<int>::min()));
-        for (auto k = lo; k != prefix_keys.end() && util::starts_with(k->first, d); ++k)
-          found.emplace_back(ix.key_rank.at(k->first), k->first);
-        std::sort(found.begin(), found.end());
-        if (found.empty() || d.empty())
+        const auto found = d.empty() ? decltype(ix.keys_starting_with(d)){} : ix.keys_starting_with(d);
+        if (found.empty())
           fail({rev.path}, "Revision " + rev.id + " depends on '" + d +
                                "', which names no revision or branch label");
         if (found.size() > 1) {
           std::vector<std::string> names;
-          for (const auto& f : found) names.push_back("'" + f.second + "'");
+          for (const auto& f : found) names.push_back("'" + std::string(f.first) + "'");
           fail({rev.path}, "Revision " + rev.id + " depends on '" + d +
                                "', which matches several revisions: " + util::join(names, ", "));
         }
-        target = ix.keys.at(found.front().second);
+        target = found.front().second.rev;
       }
       if (target == r)
         fail({rev.path}, "Dependency self-loop is detected in revisions (" + rev.id + ")");
-      graph::push_unique(at(ix.deps, r), target);
+      ix.deps.add_unique(target);
     }
+    ix.deps.end_row();
   }
 
   // Children.
-  ix.next.resize(static_cast<size_t>(n));
-  ix.all_next.resize(static_cast<size_t>(n));
-  std::vector<std::vector<int>> all_down(static_cast<size_t>(n));
+  graph::Adjacency all_down;  // down then deps, deduplicated
+  all_down.reserve(un, down_count + dep_count);
   for (int r = 0; r < n; ++r) {
-    for (int p : at(ix.down, r)) graph::push_unique(at(all_down, r), p);
-    for (int p : at(ix.deps, r)) graph::push_unique(at(all_down, r), p);
-    for (int p : at(ix.down, r)) at(ix.next, p).push_back(r);
-    for (int p : at(all_down, r)) at(ix.all_next, p).push_back(r);
+    for (int p : ix.down[r]) all_down.add_unique(p);
+    for (int p : ix.deps[r]) all_down.add_unique(p);
+    all_down.end_row();
   }
+  ix.next = ix.down.inverted(un);
+  ix.all_next = all_down.inverted(un);
 
   // Cycles: first through down_revision alone, then with dependencies.
   std::vector<int> versioned_generation;
@@ -376,100 +384,99 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
   if (!left.empty()) graph::report_cycle(ix, all_down, left, "Dependency cycle");
 
   for (int r = 0; r < n; ++r) {
-    if (at(ix.next, r).empty()) ix.heads.push_back(r);
-    if (at(ix.all_next, r).empty()) ix.real_heads.push_back(r);
-    if (at(ix.down, r).empty()) ix.bases.push_back(r);
+    if (ix.next[r].empty()) ix.heads.push_back(r);
+    if (ix.all_next[r].empty()) ix.real_heads.push_back(r);
+    if (ix.down[r].empty()) ix.bases.push_back(r);
   }
 
   // Normalised dependencies: drop those that a (versioned) ancestor already depends on.
   // For each dependency, look for another revision with the same dependency below r:
   // a walk down from r pruned at the lowest such revision's generation, which in a
   // chain stops after a step or two instead of visiting the whole history.
-  ix.norm_deps.resize(static_cast<size_t>(n));
-  ix.norm_down.resize(static_cast<size_t>(n));
-  std::vector<std::vector<int>> dependents(static_cast<size_t>(n));
-  for (int r = 0; r < n; ++r)
-    for (int d : at(ix.deps, r)) at(dependents, d).push_back(r);
-  std::vector<int> visit_stamp(static_cast<size_t>(n), -1);
-  std::vector<int> candidate_stamp(static_cast<size_t>(n), -1);
+  auto at = [](auto& v, int i) -> auto& { return v[static_cast<size_t>(i)]; };
+  ix.norm_deps.reserve(un, dep_count);
+  ix.norm_down.reserve(un, down_count + dep_count);
+  const graph::Adjacency dependents = ix.deps.inverted(un);
+  std::vector<int> visit_stamp(dep_count ? un : 0, -1);
+  std::vector<int> candidate_stamp(dep_count ? un : 0, -1);
   int stamp = 0;
   for (int r = 0; r < n; ++r) {
-    for (int d : at(ix.deps, r)) {
+    for (int d : ix.deps[r]) {
       ++stamp;
       int lowest = std::numeric_limits<int>::max();
-      for (int a : at(dependents, d))
+      for (int a : dependents[d])
         if (a != r) {
           at(candidate_stamp, a) = stamp;
           lowest = std::min(lowest, at(versioned_generation, a));
         }
       bool inherited = false;
-      std::vector<int> stack(at(ix.down, r).begin(), at(ix.down, r).end());
+      std::vector<int> stack = ix.down[r].to_vector();
       while (!stack.empty() && !inherited) {
         int x = stack.back();
         stack.pop_back();
         if (at(visit_stamp, x) == stamp || at(versioned_generation, x) < lowest) continue;
         at(visit_stamp, x) = stamp;
         if (at(candidate_stamp, x) == stamp) inherited = true;
-        for (int p : at(ix.down, x)) stack.push_back(p);
+        for (int p : ix.down[x]) stack.push_back(p);
       }
-      if (!inherited) at(ix.norm_deps, r).push_back(d);
+      if (!inherited) ix.norm_deps.add(d);
     }
-    at(ix.norm_down, r) = at(ix.down, r);
-    for (int d : at(ix.norm_deps, r)) graph::push_unique(at(ix.norm_down, r), d);
+    ix.norm_deps.end_row();
+    for (int p : ix.down[r]) ix.norm_down.add(p);
+    for (int d : ix.norm_deps[r]) ix.norm_down.add_unique(d);
+    ix.norm_down.end_row();
   }
 
   // Branch labels (Alembic's _add_branches): the labelled revision and its descendants;
   // then, from the last descendant the walk reached, down the single-parent line until
   // a branch point (dependencies count) or a merge point. Only declared labels spread,
   // so the result does not depend on the order labels are processed in.
-  std::vector<std::set<std::string>> labels(static_cast<size_t>(n));
-  for (int r = 0; r < n; ++r) {
-    const auto& own = revisions_[static_cast<size_t>(r)].branch_labels;
-    if (own.empty()) continue;
-    std::vector<char> seen(static_cast<size_t>(n), 0);
-    std::vector<int> stack{r};
-    int last = r;
-    while (!stack.empty()) {
-      int x = stack.back();
-      stack.pop_back();
-      if (seen[static_cast<size_t>(x)]) continue;
-      seen[static_cast<size_t>(x)] = 1;
-      for (int c : at(ix.next, x)) stack.push_back(c);
-      at(labels, x).insert(own.begin(), own.end());
-      last = x;
+  ix.labels.resize(un);
+  if (label_count > 0) {
+    std::vector<std::set<std::string>> labels(un);
+    for (int r = 0; r < n; ++r) {
+      const auto& own = at(revs, r).branch_labels;
+      if (own.empty()) continue;
+      std::vector<char> seen(un, 0);
+      std::vector<int> stack{r};
+      int last = r;
+      while (!stack.empty()) {
+        int x = stack.back();
+        stack.pop_back();
+        if (at(seen, x)) continue;
+        at(seen, x) = 1;
+        for (int c : ix.next[x]) stack.push_back(c);
+        at(labels, x).insert(own.begin(), own.end());
+        last = x;
+      }
+      int parent = last;
+      while (ix.all_next[parent].size() <= 1 && ix.down[parent].size() <= 1) {
+        at(labels, parent).insert(own.begin(), own.end());
+        if (ix.down[parent].empty()) break;
+        parent = ix.down[parent].front();
+      }
     }
-    int parent = last;
-    while (at(ix.all_next, parent).size() <= 1 && at(ix.down, parent).size() <= 1) {
-      at(labels, parent).insert(own.begin(), own.end());
-      if (at(ix.down, parent).empty()) break;
-      parent = at(ix.down, parent).front();
-    }
+    for (int r = 0; r < n; ++r) at(ix.labels, r).assign(at(labels, r).begin(), at(labels, r).end());
   }
-  ix.labels.resize(static_cast<size_t>(n));
-  for (int r = 0; r < n; ++r) at(ix.labels, r).assign(at(labels, r).begin(), at(labels, r).end());
 
   impl_ = std::move(impl);
 }
 
+const std::vector<Revision>& RevisionGraph::revisions() const { return impl_->revisions; }
+
 const Revision* RevisionGraph::find(std::string_view id) const {
-  auto it = by_id_.find(std::string(id));
-  return it == by_id_.end() ? nullptr : &revisions_[it->second];
+  int r = impl_->find_id(id);
+  return r < 0 ? nullptr : &impl_->revisions[static_cast<size_t>(r)];
 }
 
 namespace {
 
-std::vector<std::string> names(const graph::Index& ix, const std::vector<int>& revs) {
+std::vector<std::string> names(const graph::Index& ix, graph::Revs revs) {
   std::vector<std::string> out;
   out.reserve(revs.size());
   for (int r : revs)
     if (r >= 0) out.push_back(ix.id(r));
   return out;
-}
-
-int exact(const graph::Index& ix, std::string_view id) {
-  auto it = ix.keys.find(std::string(id));
-  if (it == ix.keys.end() || ix.id(it->second) != id) return graph::kNone;
-  return it->second;
 }
 
 }  // namespace
@@ -483,37 +490,37 @@ std::vector<std::string> RevisionGraph::bases() const { return names(*impl_, imp
 std::vector<std::string> RevisionGraph::branch_points() const {
   std::vector<int> out;
   for (int r = 0; r < impl_->size(); ++r)
-    if (impl_->next[static_cast<size_t>(r)].size() > 1) out.push_back(r);
+    if (impl_->next[r].size() > 1) out.push_back(r);
   return names(*impl_, out);
 }
 
 std::vector<std::string> RevisionGraph::children(std::string_view id) const {
-  int r = exact(*impl_, id);
+  int r = impl_->find_id(id);
   if (r < 0) return {};
-  return names(*impl_, impl_->next[static_cast<size_t>(r)]);
+  return names(*impl_, impl_->next[r]);
 }
 
 std::vector<std::string> RevisionGraph::branch_labels(std::string_view id) const {
-  int r = exact(*impl_, id);
+  int r = impl_->find_id(id);
   if (r < 0) return {};
   return impl_->labels[static_cast<size_t>(r)];
 }
 
 std::vector<std::string> RevisionGraph::dependencies(std::string_view id) const {
-  int r = exact(*impl_, id);
+  int r = impl_->find_id(id);
   if (r < 0) return {};
-  return names(*impl_, impl_->deps[static_cast<size_t>(r)]);
+  return names(*impl_, impl_->deps[r]);
 }
 
 std::vector<std::string> RevisionGraph::normalized_down_revisions(std::string_view id) const {
-  int r = exact(*impl_, id);
+  int r = impl_->find_id(id);
   if (r < 0) return {};
-  return names(*impl_, impl_->norm_down[static_cast<size_t>(r)]);
+  return names(*impl_, impl_->norm_down[r]);
 }
 
 bool RevisionGraph::is_applied(std::string_view revision,
                                const std::vector<std::string>& rows) const {
-  int r = exact(*impl_, revision);
+  int r = impl_->find_id(revision);
   if (r < 0) return false;
   return impl_->reaches(impl_->rows_to_revs(rows), r);
 }

@@ -7,6 +7,7 @@
 // Every traversal is iterative (an explicit stack), so a 10 000-long chain is fine.
 #pragma once
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -56,30 +57,103 @@ struct Relative {
 /// match, unlike Alembic's prefix match, so "c1+1junk" is not read as "c1+1").
 std::optional<Relative> parse_relative(std::string_view spec);
 
+/// A read-only run of revision numbers: a row of an Adjacency or a whole vector (a
+/// stand-in for C++20's std::span<const int>).
+class Revs {
+ public:
+  Revs() = default;
+  Revs(const int* first, const int* last) : first_(first), last_(last) {}
+  // Implicit, so that a function taking Revs also takes a vector.
+  Revs(const std::vector<int>& v) : first_(v.data()), last_(v.data() + v.size()) {}
+  const int* begin() const { return first_; }
+  const int* end() const { return last_; }
+  size_t size() const { return static_cast<size_t>(last_ - first_); }
+  bool empty() const { return first_ == last_; }
+  int front() const { return *first_; }
+  bool contains(int x) const { return std::find(first_, last_, x) != last_; }
+  std::vector<int> to_vector() const { return {first_, last_}; }
+
+ private:
+  const int* first_ = nullptr;
+  const int* last_ = nullptr;
+};
+
+/// One list of revision numbers per revision, all in one array (row r is
+/// items[start[r], start[r + 1])): two allocations for the whole graph instead of one
+/// per revision. Built a row at a time, in revision order.
+class Adjacency {
+ public:
+  Revs operator[](size_t r) const { return {items_.data() + start_[r], items_.data() + start_[r + 1]}; }
+  Revs operator[](int r) const { return (*this)[static_cast<size_t>(r)]; }
+  size_t rows() const { return start_.size() - 1; }
+
+  void reserve(size_t rows, size_t items) {
+    start_.reserve(rows + 1);
+    items_.reserve(items);
+  }
+  /// Appends x to the row being built.
+  void add(int x) { items_.push_back(x); }
+  /// Appends x to the row being built unless it is there already.
+  void add_unique(int x) {
+    if (!current_row().contains(x)) items_.push_back(x);
+  }
+  /// The row being built so far.
+  Revs current_row() const { return {items_.data() + start_.back(), items_.data() + items_.size()}; }
+  void end_row() { start_.push_back(static_cast<int>(items_.size())); }
+
+  /// The reverse relation over `n` revisions: row p lists every r whose row holds p, in
+  /// increasing r (load order).
+  Adjacency inverted(size_t n) const {
+    Adjacency out;
+    out.start_.assign(n + 1, 0);
+    for (int x : items_) ++out.start_[static_cast<size_t>(x) + 1];
+    for (size_t i = 0; i < n; ++i) out.start_[i + 1] += out.start_[i];
+    out.items_.resize(items_.size());
+    std::vector<int> fill(out.start_.begin(), out.start_.end() - 1);
+    for (size_t r = 0; r < rows(); ++r)
+      for (int x : (*this)[r]) out.items_[static_cast<size_t>(fill[static_cast<size_t>(x)]++)] = static_cast<int>(r);
+    return out;
+  }
+
+ private:
+  std::vector<int> start_{0};
+  std::vector<int> items_;
+};
+
+/// An entry of the key map: the revision, and the key's insertion order (ids in load
+/// order, then branch labels), which orders the candidates of a partial id.
+struct Key {
+  int rev;
+  int rank;
+};
+
 struct Index {
-  std::vector<std::string> ids;
-  std::vector<std::string> paths;
-  std::vector<std::vector<int>> down;       // versioned down_revisions
-  std::vector<std::vector<int>> deps;       // resolved depends_on
-  std::vector<std::vector<int>> norm_deps;  // deps not implied by an ancestor's deps
-  std::vector<std::vector<int>> norm_down;  // down + norm_deps, deduplicated
-  std::vector<std::vector<int>> next;       // children through down_revision
-  std::vector<std::vector<int>> all_next;   // children through down_revision or deps
+  std::vector<Revision> revisions;  // load order; keys and labels point into these
+  Adjacency down;       // versioned down_revisions
+  Adjacency deps;       // resolved depends_on
+  Adjacency norm_deps;  // deps not implied by an ancestor's deps
+  Adjacency norm_down;  // down + norm_deps, deduplicated
+  Adjacency next;       // children through down_revision
+  Adjacency all_next;   // children through down_revision or deps
   std::vector<std::vector<std::string>> labels;  // propagated, sorted
   std::vector<int> generation;              // 0 at real bases, 1 + max over all parents
-  std::unordered_map<std::string, int> keys;      // ids and branch labels -> revision
-  std::unordered_map<std::string, int> key_rank;  // insertion order of `keys`
+  std::unordered_map<std::string_view, Key> keys;  // ids and branch labels
   /// Keys longer than 3 characters, sorted, for prefix matching. Built on first use:
   /// commands that resolve no partial id (heads, history) never pay for the sort.
-  const std::vector<std::pair<std::string, int>>& prefix_keys() const;
-  mutable std::vector<std::pair<std::string, int>> prefix_keys_;
+  const std::vector<std::pair<std::string_view, Key>>& prefix_keys() const;
+  /// The keys that start with `prefix`, in rank order.
+  std::vector<std::pair<std::string_view, Key>> keys_starting_with(std::string_view prefix) const;
+  mutable std::vector<std::pair<std::string_view, Key>> prefix_keys_;
   mutable bool prefix_keys_built_ = false;
   mutable std::mutex prefix_keys_mutex_;
   std::vector<int> heads, real_heads, bases;
 
-  int size() const { return static_cast<int>(ids.size()); }
-  const std::string& id(int r) const { return ids[static_cast<size_t>(r)]; }
-  std::string ids_text(const std::vector<int>& revs, std::string_view sep = ", ") const;
+  int size() const { return static_cast<int>(revisions.size()); }
+  const std::string& id(int r) const { return revisions[static_cast<size_t>(r)].id; }
+  const std::string& path(int r) const { return revisions[static_cast<size_t>(r)].path; }
+  /// The revision whose id is exactly `id`, or kNone.
+  int find_id(std::string_view id) const;
+  std::string ids_text(Revs revs, std::string_view sep = ", ") const;
 
   // ---- traversal ----
   /// Ancestors of `targets` including themselves (deps: through normalised

@@ -23,7 +23,7 @@ void push_unique(std::vector<T>& v, const T& x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
-bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool contains(Revs v, int x) { return v.contains(x); }
 
 std::vector<int> dedupe(const std::vector<int>& v) {
   std::vector<int> out;
@@ -88,11 +88,11 @@ std::vector<int> Index::rows_to_revs(const std::vector<std::string>& rows) const
   std::vector<int> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {
-    auto it = keys.find(row);
-    if (it == keys.end() || id(it->second) != row)
+    const int r = find_id(row);
+    if (r < 0)
       throw RevisionError("Version table holds revision '" + row +
                           "', which no migration file defines");
-    out.push_back(it->second);
+    out.push_back(r);
   }
   return out;
 }
@@ -131,7 +131,7 @@ Number Index::resolve_number(std::string_view spec) const {
 
 int Index::resolve_branch(const std::string& label) const {
   auto it = keys.find(label);
-  if (it != keys.end()) return it->second;
+  if (it != keys.end()) return it->second.rev;
   try {
     return revision_for_ident(label, std::nullopt);
   } catch (const RevisionError&) {
@@ -146,31 +146,25 @@ int Index::revision_for_ident(const std::string& ident,
   int rev = kNone;
   auto it = keys.find(ident);
   if (it != keys.end()) {
-    rev = it->second;
+    rev = it->second.rev;
   } else {
     if (ident.empty()) throw RevisionError("No such revision or branch ''");
-    std::vector<std::pair<int, std::string>> found;  // (rank, key)
-    const auto& prefix_keys = this->prefix_keys();
-    auto lo = std::lower_bound(prefix_keys.begin(), prefix_keys.end(),
-                               std::make_pair(ident, std::numeric_limits<int>::min()));
-    for (auto k = lo; k != prefix_keys.end() && util::starts_with(k->first, ident); ++k)
-      found.emplace_back(key_rank.at(k->first), k->first);
-    std::sort(found.begin(), found.end());
+    auto found = keys_starting_with(ident);
     if (branch && !found.empty()) {
       std::vector<char> mask = lineage_mask({branch_rev}, false);
-      std::vector<std::pair<int, std::string>> kept;
+      decltype(found) kept;
       for (auto& f : found)
-        if (mask[static_cast<size_t>(keys.at(f.second))]) kept.push_back(f);
+        if (mask[static_cast<size_t>(f.second.rev)]) kept.push_back(f);
       found.swap(kept);
     }
     if (found.empty()) throw RevisionError("No such revision or branch '" + ident + "'");
     if (found.size() > 1) {
       std::vector<std::string> shown;
-      for (size_t i = 0; i < found.size() && i < 10; ++i) shown.push_back("'" + found[i].second + "'");
+      for (size_t i = 0; i < found.size() && i < 10; ++i) shown.push_back("'" + std::string(found[i].first) + "'");
       throw RevisionError("Multiple revisions start with '" + ident + "': " +
                           util::join(shown, ", ") + (found.size() > 10 ? ", ..." : ""));
     }
-    rev = keys.at(found.front().second);
+    rev = found.front().second.rev;
   }
   if (branch && rev >= 0) {
     std::vector<char> mask = lineage_mask({branch_rev}, false);
@@ -254,7 +248,7 @@ int Index::walk(int start, long long steps, const std::optional<std::string>& la
   for (long long i = 0; i < count; ++i) {
     std::vector<int> children;
     if (steps > 0) {
-      const std::vector<int>& up = initial < 0 ? bases : next[static_cast<size_t>(initial)];
+      const Revs up = initial < 0 ? Revs(bases) : next[initial];
       if (label) {
         if (!mask) {
           Number nb = resolve_number(*label);
@@ -266,10 +260,10 @@ int Index::walk(int start, long long steps, const std::optional<std::string>& la
         for (int c : up)
           if ((*mask)[static_cast<size_t>(c)]) children.push_back(c);
       } else {
-        children = up;
+        children = up.to_vector();
       }
     } else if (initial != kBase) {
-      children = initial == kNone ? heads : down[static_cast<size_t>(initial)];
+      children = initial == kNone ? heads : down[initial].to_vector();
       if (children.empty()) children.push_back(kBase);
     }
     if (children.empty()) return no_overwalk ? kNone : initial;
@@ -506,7 +500,7 @@ std::vector<VersionChange> Index::revision_step_changes(const std::vector<std::s
                                                         int rev, bool upgrade) const {
   using Kind = VersionChange::Kind;
   const std::vector<int> heads_revs = dedupe(rows_to_revs(rows));
-  const std::vector<int>& d = norm_down[static_cast<size_t>(rev)];
+  const Revs d = norm_down[rev];
   std::vector<int> in_heads;  // d ∩ heads, in d's order
   for (int x : d)
     if (contains(heads_revs, x)) in_heads.push_back(x);
@@ -636,7 +630,7 @@ const Revision& RevisionGraph::get(std::string_view id_or_label) const {
   const std::string arg(id_or_label);
   int r = guarded(Context::plain, {}, arg, [&] { return impl_->get_revision(id_or_label); });
   if (r < 0) throw RevisionError("'" + arg + "' names no revision");
-  return revisions_[static_cast<size_t>(r)];
+  return impl_->revisions[static_cast<size_t>(r)];
 }
 
 std::vector<std::string> RevisionGraph::resolve(std::string_view spec) const {
@@ -688,7 +682,7 @@ std::vector<Step> RevisionGraph::downgrade_steps(const std::vector<std::string>&
     if (dest == graph::kNone)
       roots = ix.bases;
     else
-      roots = ix.next[static_cast<size_t>(dest)];
+      roots = ix.next[dest].to_vector();
     // The label is checked even when there is nothing to filter: "typo@base" with one
     // base would otherwise drop everything.
     const int branch_rev = label ? ix.resolve_branch(*label) : graph::kNone;
@@ -719,10 +713,9 @@ std::vector<Step> RevisionGraph::downgrade_steps(const std::vector<std::string>&
 
 std::vector<VersionChange> RevisionGraph::version_changes(const std::vector<std::string>& rows,
                                                           const Step& step) const {
-  auto it = by_id_.find(step.revision);
-  if (it == by_id_.end())
-    throw RevisionError("No such revision '" + step.revision + "' for a version-table update");
-  return impl_->revision_step_changes(rows, static_cast<int>(it->second), step.direction == Direction::up);
+  const int r = impl_->find_id(step.revision);
+  if (r < 0) throw RevisionError("No such revision '" + step.revision + "' for a version-table update");
+  return impl_->revision_step_changes(rows, r, step.direction == Direction::up);
 }
 
 std::vector<StampStep> RevisionGraph::stamp_steps(const std::vector<std::string>& current,

@@ -15,7 +15,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <migrate/script/revision.hpp>
@@ -63,7 +62,7 @@ class RevisionGraph {
   explicit RevisionGraph(std::vector<Revision> revisions);
 
   /// All revisions in load order.
-  const std::vector<Revision>& revisions() const { return revisions_; }
+  const std::vector<Revision>& revisions() const;
   /// The revision with exactly this id, or nullptr.
   const Revision* find(std::string_view id) const;
   /// Resolves one revision from a full id, unique partial id or branch label (also
@@ -147,9 +146,7 @@ class RevisionGraph {
   std::vector<std::string> normalized_down_revisions(std::string_view id) const;
 
  private:
-  std::vector<Revision> revisions_;
-  std::unordered_map<std::string, size_t> by_id_;
-  // Further indexes are the implementation's business.
+  // The revisions and every index over them are the implementation's business.
   struct Impl;
   std::shared_ptr<const Impl> impl_;
 };
