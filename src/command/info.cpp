@@ -19,19 +19,42 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-/// Alembic's one-line history entry: "<down> -> <rev> (labels) (head), message".
-std::string history_line(const RevisionGraph& graph, const Revision& r, const std::vector<std::string>& current,
-                         bool indicate_current) {
-  std::string down = r.down_revisions.empty() ? "<base>" : util::join(r.down_revisions, ", ");
-  std::string deps = r.depends_on.empty() ? "" : " (" + util::join(r.depends_on, ", ") + ")";
-  std::string s = fmt::format("{}{} -> {}", down, deps, r.id);
-  auto labels = graph.branch_labels(r.id);
-  if (!labels.empty()) s += " (" + util::join(labels, ", ") + ")";
-  if (graph.children(r.id).empty()) s += " (head)";
-  if (indicate_current && contains(current, r.id)) s += " (current)";
-  if (graph.children(r.id).size() > 1) s += " (branchpoint)";
-  if (r.down_revisions.size() > 1) s += " (mergepoint)";
-  return s + ", " + r.message;
+/// Appends `parts` joined by ", ".
+void append_joined(std::string& text, const std::vector<std::string>& parts) {
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) text += ", ";
+    text += parts[i];
+  }
+}
+
+/// Appends Alembic's one-line history entry, "<down> -> <rev> (labels) (head), message",
+/// and a newline. Appending to one buffer: a string per line costs more than the line.
+void add_history_line(std::string& text, const RevisionGraph& graph, const Revision& r,
+                      const std::vector<std::string>& current, bool indicate_current) {
+  if (r.down_revisions.empty())
+    text += "<base>";
+  else
+    append_joined(text, r.down_revisions);
+  if (!r.depends_on.empty()) {
+    text += " (";
+    append_joined(text, r.depends_on);
+    text += ')';
+  }
+  text += " -> ";
+  text += r.id;
+  if (auto labels = graph.branch_labels(r.id); !labels.empty()) {
+    text += " (";
+    append_joined(text, labels);
+    text += ')';
+  }
+  const size_t children = graph.child_count(r.id);
+  if (children == 0) text += " (head)";
+  if (indicate_current && contains(current, r.id)) text += " (current)";
+  if (children > 1) text += " (branchpoint)";
+  if (r.down_revisions.size() > 1) text += " (mergepoint)";
+  text += ", ";
+  text += r.message;
+  if (text.back() != '\n') text += '\n';  // as Output::out ends a line
 }
 
 /// Alembic's verbose log entry.
@@ -136,11 +159,17 @@ void cmd_history(const GlobalOptions& g, const std::string& range, bool verbose,
     out.out(arr.dump(2));
     return;
   }
-  for (const auto& id : ids) {
-    const Revision& r = *graph.find(id);
-    out.out(verbose ? log_entry(scripts, r, indicate_current ? current : std::vector<std::string>{})
-                    : history_line(graph, r, current, indicate_current));
+  if (verbose) {
+    // An entry at a time: each reads its file, which may fail after earlier entries.
+    for (const auto& id : ids)
+      out.out(log_entry(scripts, *graph.find(id), indicate_current ? current : std::vector<std::string>{}));
+    return;
   }
+  // One write for the whole history: thousands of lines, one Output call each, cost
+  // more than formatting them.
+  std::string text;
+  for (const auto& id : ids) add_history_line(text, graph, *graph.find(id), current, indicate_current);
+  if (!text.empty()) out.out(text);
 }
 
 void cmd_show(const GlobalOptions& g, const std::string& rev, const Output& out) {

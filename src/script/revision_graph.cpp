@@ -500,6 +500,11 @@ std::vector<std::string> RevisionGraph::children(std::string_view id) const {
   return names(*impl_, impl_->next[r]);
 }
 
+size_t RevisionGraph::child_count(std::string_view id) const {
+  int r = impl_->find_id(id);
+  return r < 0 ? 0 : impl_->next[r].size();
+}
+
 std::vector<std::string> RevisionGraph::branch_labels(std::string_view id) const {
   int r = impl_->find_id(id);
   if (r < 0) return {};

@@ -79,6 +79,8 @@ class RevisionGraph {
   std::vector<std::string> branch_points() const;
   /// Children through down_revision, in load order; empty for an unknown id.
   std::vector<std::string> children(std::string_view id) const;
+  /// children(id).size() without building the list (0: a head; 2 or more: a branch point).
+  size_t child_count(std::string_view id) const;
 
   /// Resolves an upgrade target ("head", "heads", "base", ids, "label@head", "+2",
   /// "REV+1", ...) given the database's current version rows and returns the steps in
