@@ -85,13 +85,6 @@ TEST_CASE("parse_create_table reads a table-level AUTOINCREMENT primary key", "[
   CHECK(parse_create_table("CREATE TABLE t AS SELECT 1").columns.empty());
 }
 
-TEST_CASE("parse_create_table tells a virtual table", "[sqlite][parser]") {
-  auto v = parse_create_table("CREATE VIRTUAL TABLE f USING fts5(x, y)");
-  CHECK(v.virtual_table);
-  CHECK(v.columns.empty());
-  CHECK_FALSE(parse_create_table("CREATE TABLE t (x)").virtual_table);
-}
-
 TEST_CASE("parse_create_index returns elements and the WHERE text", "[sqlite][parser]") {
   auto p = parse_create_index(
       "CREATE UNIQUE INDEX IF NOT EXISTS ix ON t (lower(a),  b DESC, \"c\") WHERE a IS NOT NULL;");

@@ -74,12 +74,27 @@ std::string fk_action(const std::string& a) {
 }
 
 // A table while reflection reads it: the model so far, and what its CREATE text says
-// that the pragmas do not.
+// that the pragmas do not. The text is parsed when the table's column rows begin, and
+// the parsed columns are dropped once they end: one table's at a time.
 struct TableInProgress {
   Table table;
+  std::string create_sql;  // until parsed
   ParsedTable parsed;
   std::vector<std::pair<int, std::string>> key_columns;  // (position in the key, column)
+
+  void parse() {
+    if (create_sql.empty()) return;
+    parsed = parse_create_table(create_sql);
+    release(create_sql);
+  }
 };
+
+// SQLite itself writes a virtual table's text in sqlite_schema as "CREATE VIRTUAL TABLE
+// ...": the test kTableFilter makes, without parsing the text.
+bool is_virtual_table_sql(std::string_view sql) {
+  constexpr std::string_view prefix = "CREATE VIRTUAL";
+  return sql.size() >= prefix.size() && util::iequals(sql.substr(0, prefix.size()), prefix);
+}
 
 // What pragma_table_list says of a table.
 struct ListedTable {
@@ -164,8 +179,7 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
         if (!r[3] || util::starts_with(key(name), "sqlite_")) return;
         auto l = listed.find(key(name));
         if (l != listed.end() && l->second.shadow) return;
-        ParsedTable parsed = parse_create_table(sql);
-        if (parsed.virtual_table) {
+        if (is_virtual_table_sql(sql)) {
           if (wanted(name)) md.unsupported.push_back({"virtual table", name, name});
           return;
         }
@@ -175,7 +189,7 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
           t.table.without_rowid = l->second.without_rowid;
           t.table.strict = l->second.strict;
         }
-        t.parsed = std::move(parsed);
+        t.create_sql = sql;
         table_pos[key(name)] = tables.size();
         tables.push_back(std::move(t));
       } else if (type == "index") {
@@ -200,8 +214,11 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
   TableInProgress* previous = nullptr;
   for_each_row(make_statement(with_filter(kColumnsQuery), {filter}), [&](Row& r) {
     TableInProgress* t = find(text(r, 0));
-    if (t != previous && previous) release(previous->parsed.columns);
-    previous = t;
+    if (t != previous) {
+      if (previous) release(previous->parsed.columns);
+      if (t) t->parse();
+      previous = t;
+    }
     if (!t) return;
     int hidden = std::stoi(text(r, 6));
     if (hidden == 1) return;  // a virtual table's hidden column
@@ -224,7 +241,11 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
     if (pk > 0) t->key_columns.emplace_back(pk, c.name);
     t->table.columns.push_back(std::move(c));
   });
-  for (auto& [t, pt, pks] : tables) {
+  for (auto& tp : tables) {
+    tp.parse();  // a table without column rows
+    Table& t = tp.table;
+    ParsedTable& pt = tp.parsed;
+    auto& pks = tp.key_columns;
     std::sort(pks.begin(), pks.end());
     for (const auto& p : pks) t.primary_key.columns.push_back(p.second);
     if (!t.primary_key.empty()) t.primary_key.name = pt.primary_key_name;

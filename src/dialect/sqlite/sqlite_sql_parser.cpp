@@ -365,8 +365,6 @@ ParsedTable parse_create_table(std::string_view sql) {
   Tokens toks = tokenize(sql);
   std::string kind, name;
   size_t i = read_object_name(toks, skip_create_header(toks, &kind), &name);
-  out.virtual_table = kind == "virtual table";
-  if (out.virtual_table) return out;
   if (i >= toks.size() || toks[i].kind != TokenKind::lparen) return out;  // CREATE TABLE AS
   size_t close = match_paren(toks, i);
   for (auto [a, b] : split_items(toks, i, close)) {

@@ -61,7 +61,6 @@ struct ParsedColumn {
 /// What the CREATE TABLE text says beyond the pragmas. Lists keep the order of the text;
 /// column-level constraints are listed with the table-level ones at the point they occur.
 struct ParsedTable {
-  bool virtual_table = false;  // CREATE VIRTUAL TABLE: nothing else is filled in
   std::vector<ParsedColumn> columns;
   std::string primary_key_name;
   bool primary_key_autoincrement = false;  // PRIMARY KEY (id AUTOINCREMENT)
