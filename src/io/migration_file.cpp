@@ -688,31 +688,44 @@ bool read_simple_header(std::string_view text, Revision& rev) {
     if (eq == std::string_view::npos) return false;
     std::string_view key = trim(line.substr(0, eq));
     std::string_view value = trim(line.substr(eq + 1));
-    static constexpr std::string_view kKeys[] = {"revision", "down_revision", "branch_labels",
-                                                  "depends_on", "message", "create_date"};
-    unsigned bit = 0;
-    for (unsigned k = 0; k < 6; ++k)
-      if (key == kKeys[k]) bit = 1u << k;
-    if (bit == 0 || (seen & bit)) return false;
-    seen |= bit;
-    if (key == "revision") {
-      if (!quoted(value, &rev.id) || !is_valid_revision_id(rev.id)) return false;
-      have_revision = true;
-    } else if (key == "down_revision") {
-      if (!list(value, &rev.down_revisions)) return false;
-      for (const auto& d : rev.down_revisions)
-        if (!is_valid_revision_id(d)) return false;
-    } else if (key == "branch_labels" || key == "depends_on") {
-      auto& out = key == "branch_labels" ? rev.branch_labels : rev.depends_on;
-      if (!list(value, &out)) return false;
-      for (const auto& item : out)
-        if (trim(item).empty()) return false;
-    } else if (key == "message") {
-      if (!quoted(value, &rev.message)) return false;
-    } else {  // create_date: a bare date-time or a plain string
-      std::string ignored;
-      bool bare = !value.empty() && value.find_first_not_of("0123456789-T:Z+. ") == std::string_view::npos;
-      if (!bare && !quoted(value, &ignored)) return false;
+    enum Key : unsigned { kRevision, kDownRevision, kBranchLabels, kDependsOn, kMessage, kCreateDate, kKeyCount };
+    static constexpr std::string_view kKeys[kKeyCount] = {"revision",   "down_revision", "branch_labels",
+                                                          "depends_on", "message",       "create_date"};
+    unsigned k = 0;
+    while (k < kKeyCount && key != kKeys[k]) ++k;
+    if (k == kKeyCount || (seen & (1u << k))) return false;
+    seen |= 1u << k;
+    switch (k) {
+      case kRevision:
+        if (!quoted(value, &rev.id) || !is_valid_revision_id(rev.id)) return false;
+        have_revision = true;
+        break;
+      case kDownRevision:
+        if (!list(value, &rev.down_revisions)) return false;
+        for (const auto& d : rev.down_revisions)
+          if (!is_valid_revision_id(d)) return false;
+        break;
+      case kBranchLabels:
+      case kDependsOn: {
+        auto& out = k == kBranchLabels ? rev.branch_labels : rev.depends_on;
+        if (!list(value, &out)) return false;
+        for (const auto& item : out)
+          if (trim(item).empty()) return false;
+        break;
+      }
+      case kMessage:
+        if (!quoted(value, &rev.message)) return false;
+        break;
+      default: {  // create_date: a bare date-time or a plain string
+        // A loop, not find_first_not_of, which calls memchr once per character.
+        auto date_char = [](char c) {
+          return (c >= '0' && c <= '9') || c == '-' || c == 'T' || c == ':' || c == 'Z' || c == '+' || c == '.' ||
+                 c == ' ';
+        };
+        std::string ignored;
+        bool bare = !value.empty() && std::all_of(value.begin(), value.end(), date_char);
+        if (!bare && !quoted(value, &ignored)) return false;
+      }
     }
   }
   return have_revision;
