@@ -6,6 +6,14 @@
 
 namespace migrate {
 
+MetaData::MetaData(std::vector<Table> tables) : tables_(std::move(tables)) {
+  by_name_.reserve(tables_.size());
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    std::string key = tables_[i].qualified_name();
+    if (!by_name_.emplace(key, i).second) throw InputError("table '" + key + "' is declared twice");
+  }
+}
+
 Table& MetaData::add_table(Table table) {
   std::string key = table.qualified_name();
   if (by_name_.count(key)) throw InputError("table '" + key + "' is declared twice");

@@ -84,3 +84,17 @@ TEST_CASE("apply_op reports what is missing", "[ops]") {
   CHECK_THROWS_AS(migrate::apply_op(md, migrate::DropTable{"", "nope", {}}), migrate::InputError);
   CHECK_THROWS_AS(migrate::apply_op(md, migrate::AddColumn{"", "t", migrate::Column{"a", "text"}}), migrate::InputError);
 }
+
+TEST_CASE("a MetaData made from a vector of tables keeps their order and finds them", "[model]") {
+  migrate::Table b;
+  b.name = "b";
+  migrate::Table a;
+  a.name = "a";
+  a.schema = "s";
+  migrate::MetaData md(std::vector<migrate::Table>{b, a});
+  REQUIRE(md.tables().size() == 2);
+  CHECK(md.tables()[0].name == "b");
+  CHECK(md.find_table("s.a") == &md.tables()[1]);
+  CHECK_FALSE(md.find_table("a"));
+  CHECK_THROWS_AS(migrate::MetaData(std::vector<migrate::Table>{b, b}), migrate::InputError);
+}

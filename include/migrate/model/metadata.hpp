@@ -69,6 +69,11 @@ struct UnsupportedObject {
 
 class MetaData {
  public:
+  MetaData() = default;
+  /// A schema of these tables, in this order (a reflection hands over the vector it
+  /// built instead of moving each table again). Throws InputError on a repeated name.
+  explicit MetaData(std::vector<Table> tables);
+
   /// Adds a table. Throws InputError when a table of that qualified name exists.
   Table& add_table(Table table);
   /// The table with this qualified name ("name" or "schema.name"), or nullptr.

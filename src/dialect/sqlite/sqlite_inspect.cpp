@@ -159,7 +159,8 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
     return !util::matches_any(options.exclude_tables, name);
   };
 
-  MetaData md;
+  std::vector<View> views;
+  std::vector<UnsupportedObject> unsupported;
   // Tables in sqlite_schema order, with what their CREATE text says.
   std::vector<TableInProgress> tables;
   std::map<std::string, size_t> table_pos;  // lower-case name -> index in `tables`
@@ -180,7 +181,7 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
         auto l = listed.find(key(name));
         if (l != listed.end() && l->second.shadow) return;
         if (is_virtual_table_sql(sql)) {
-          if (wanted(name)) md.unsupported.push_back({"virtual table", name, name});
+          if (wanted(name)) unsupported.push_back({"virtual table", name, name});
           return;
         }
         TableInProgress t;
@@ -197,9 +198,9 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
         catalog_indexes[key(name)] = CatalogIndex{order, sql};
       } else if (type == "view") {
         if (only) return;
-        md.views.push_back(View{"", name, parse_create_object(sql).select_sql});
+        views.push_back(View{"", name, parse_create_object(sql).select_sql});
       } else if (type == "trigger") {
-        if (wanted(text(r, 2)) || only) md.unsupported.push_back({"trigger", name, text(r, 2)});
+        if (wanted(text(r, 2)) || only) unsupported.push_back({"trigger", name, text(r, 2)});
       }
     });
   }
@@ -400,12 +401,19 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
              std::make_tuple(key(y.name), y.columns, key(y.ref_table));
     });
   }
-  std::stable_sort(tables.begin(), tables.end(),
-                   [&](const TableInProgress& x, const TableInProgress& y) { return by_name(x.table, y.table); });
-  std::stable_sort(md.views.begin(), md.views.end(), by_name);
-  std::stable_sort(md.unsupported.begin(), md.unsupported.end(), by_name);
+  // The wanted tables, moved out of the reading state, which is then freed; MetaData takes
+  // the vector itself (this point was check's peak memory).
+  std::vector<Table> result;
+  result.reserve(tables.size());
   for (auto& t : tables)
-    if (wanted(t.table.name) || only) md.add_table(std::move(t.table));
+    if (wanted(t.table.name) || only) result.push_back(std::move(t.table));
+  release(tables);
+  std::stable_sort(result.begin(), result.end(), by_name);
+  std::stable_sort(views.begin(), views.end(), by_name);
+  std::stable_sort(unsupported.begin(), unsupported.end(), by_name);
+  MetaData md(std::move(result));
+  md.views = std::move(views);
+  md.unsupported = std::move(unsupported);
   return md;
 }
 
