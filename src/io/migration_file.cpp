@@ -641,10 +641,20 @@ MigrationFile read_migration_file(const std::string& path) {
 
 namespace {
 
+/// True when `line` starts with '[' after spaces and tabs: a table header, where the
+/// header keys end.
+bool is_table_line(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return i < line.size() && line[i] == '[';
+}
+
 /// The header as most files write it (one `key = "text"`, `key = ["a", "b"]` or bare
-/// create_date per line, no escapes), read without a TOML parser: `heads` and `history`
-/// read every file's header. Returns false for anything else, and for any value the
-/// full reader would reject, so the full reader then gives the answer or the error.
+/// create_date per line, no escapes, then a table header), read without a TOML parser:
+/// `heads` and `history` read every file's header. `text` is the file or its start; the
+/// lines up to the first table line are read. Returns false for anything else (also
+/// when no table line follows), and for any value the full reader would reject, so the
+/// full reader then gives the answer or the error.
 bool read_simple_header(std::string_view text, Revision& rev) {
   auto trim = [](std::string_view v) {
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '\r')) v.remove_prefix(1);
@@ -681,8 +691,10 @@ bool read_simple_header(std::string_view text, Revision& rev) {
   bool have_revision = false;
   while (!text.empty()) {
     size_t nl = text.find('\n');
-    std::string_view line = trim(text.substr(0, nl));
+    std::string_view raw = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (is_table_line(raw)) return have_revision;
+    std::string_view line = trim(raw);
     if (line.empty() || line[0] == '#') continue;
     size_t eq = line.find('=');
     if (eq == std::string_view::npos) return false;
@@ -728,7 +740,7 @@ bool read_simple_header(std::string_view text, Revision& rev) {
       }
     }
   }
-  return have_revision;
+  return false;
 }
 
 }  // namespace
@@ -736,28 +748,26 @@ bool read_simple_header(std::string_view text, Revision& rev) {
 Revision read_migration_header(const std::string& path) {
   // Only the start of the file: the header ends at the first line starting with '['.
   std::string text = util::read_file_until_line(path, '[');
+  Revision simple;
+  if (read_simple_header(text, simple)) {
+    simple.path = path;
+    return simple;
+  }
   // Every header key precedes the first table header ([[upgrade]]), so the text before
   // the first line that starts with '[' holds the whole header and keeps its line
   // numbers. A cut that lands inside a multi-line string or array fails to parse; the
   // whole file is then parsed instead, which gives the right answer or the right error.
   size_t cut = text.size();
   for (size_t pos = 0; pos < text.size();) {
-    size_t i = pos;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
-    if (i < text.size() && text[i] == '[') {
+    size_t nl = text.find('\n', pos);
+    if (is_table_line(std::string_view(text).substr(pos, nl == std::string::npos ? nl : nl - pos))) {
       cut = pos;
       break;
     }
-    size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) break;
     pos = nl + 1;
   }
   if (cut < text.size()) {
-    Revision simple;
-    if (read_simple_header(std::string_view(text).substr(0, cut), simple)) {
-      simple.path = path;
-      return simple;
-    }
     std::optional<toml::table> root;
     try {
       root = toml::parse(std::string_view(text).substr(0, cut), std::string_view{path});
