@@ -430,6 +430,7 @@ std::vector<int> Index::topological_sort(const std::vector<int>& todo_list,
 
   std::vector<int> output;
   output.reserve(remaining);
+  std::vector<int> add;  // the candidate's pending parents; reused, one step at a time
   size_t idx = 0;
   unsigned long long guard = 0;
   const unsigned long long limit = 64ULL * (remaining + 2) * (remaining + 2) + 1000000ULL;
@@ -467,7 +468,7 @@ std::vector<int> Index::topological_sort(const std::vector<int>& todo_list,
       todo[static_cast<size_t>(cand)] = 0;
       --remaining;
     }
-    std::vector<int> add;
+    add.clear();
     for (int r : norm_down[static_cast<size_t>(cand)])
       if (todo[static_cast<size_t>(r)] && !is_current[static_cast<size_t>(r)]) add.push_back(r);
     is_current[static_cast<size_t>(cand)] = 0;
