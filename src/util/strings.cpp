@@ -138,19 +138,16 @@ std::string strip_outer_parens(std::string_view s) {
 
 namespace {
 
-/// Reads `path` in chunks until `done(text, whole)` says so or the file ends; `whole`
-/// tells that the text holds as many bytes as fstat reported.
+/// Reads `path` in chunks until `done(text)` says so or the file ends. With `reserve`,
+/// asks fstat for the size first and reserves up to 64 KiB.
 template <class Done>
-std::string read_chunks(const std::string& path, Done done) {
+std::string read_chunks(const std::string& path, bool reserve, Done done) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InputError(path + ": cannot read file: " + std::strerror(errno));
   std::string out;
   struct stat st {};
-  size_t size = 0;  // as fstat reports it; 0 when unknown
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
-    size = static_cast<size_t>(st.st_size);
-    out.reserve(std::min<size_t>(size, 1 << 16));
-  }
+  if (reserve && ::fstat(fd, &st) == 0 && st.st_size > 0)
+    out.reserve(static_cast<size_t>(std::min<off_t>(st.st_size, 1 << 16)));
   char buf[8192];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -162,7 +159,7 @@ std::string read_chunks(const std::string& path, Done done) {
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
-    if (done(out, size != 0 && out.size() >= size)) break;
+    if (done(out)) break;
   }
   ::close(fd);
   return out;
@@ -173,15 +170,15 @@ std::string read_chunks(const std::string& path, Done done) {
 std::string read_file(const std::string& path) {
   // POSIX calls: `heads` on 10 000 revision files spent most of its time setting up a
   // stream per file.
-  return read_chunks(path, [](const std::string&, bool) { return false; });
+  return read_chunks(path, true, [](const std::string&) { return false; });
 }
 
 std::string read_file_until_line(const std::string& path, char stop) {
+  // No fstat: the start of a file usually comes in one read, and the extra system call
+  // cost more (~6 ms on 10 000 files) than growing the string and searching it.
   size_t scanned = 0;  // bytes already searched for "\n<stop>"
-  return read_chunks(path, [&](const std::string& out, bool whole) {
-    // Done once the whole file is in (a header's file usually comes in one read, so
-    // there is nothing to search for) or a line starting with `stop` is complete.
-    if (whole) return true;
+  return read_chunks(path, false, [&](const std::string& out) {
+    // Done once a line starting with `stop` is complete in the buffer.
     bool found = out[0] == stop && out.find('\n') != std::string::npos;
     for (size_t i = out.find('\n', scanned == 0 ? 0 : scanned - 1); !found && i != std::string::npos;
          i = out.find('\n', i + 1))
