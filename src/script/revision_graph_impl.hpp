@@ -128,7 +128,7 @@ struct Key {
 };
 
 struct Index {
-  std::vector<Revision> revisions;  // load order; keys and labels point into these
+  std::vector<Revision> revisions;  // load order; the keys are views of their strings
   Adjacency down;       // versioned down_revisions
   Adjacency deps;       // resolved depends_on
   Adjacency norm_deps;  // deps not implied by an ancestor's deps
