@@ -158,6 +158,20 @@ TEST_CASE("pg transactions begin, commit, roll back and report their state", "[p
   CHECK_FALSE(conn->in_transaction());
 }
 
+TEST_CASE("may_hold_several_commands finds a second command outside quotes and comments", "[pg]") {
+  CHECK_FALSE(may_hold_several_commands("CREATE TABLE t (x int)"));
+  CHECK_FALSE(may_hold_several_commands("INSERT INTO t VALUES (1);  -- done\n /* end */ \n"));
+  CHECK_FALSE(may_hold_several_commands("INSERT INTO t VALUES ('a;b', 'it''s; fine')"));
+  CHECK_FALSE(may_hold_several_commands("SELECT 1 AS \"x;y\" -- ; not here\n"));
+  CHECK(may_hold_several_commands("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)"));
+  CHECK(may_hold_several_commands("SELECT 1;\n-- comment\nSELECT 2"));
+  // What a plain scan cannot be sure of counts as several: the batch then sends it alone.
+  CHECK(may_hold_several_commands("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql"));
+  CHECK(may_hold_several_commands("SELECT E'\\'; SELECT 1'"));
+  CHECK(may_hold_several_commands("SELECT 1 /* a /* nested */ comment */"));
+  CHECK(may_hold_several_commands("SELECT 'unterminated"));
+}
+
 TEST_CASE("pg execute_batch pipelines a transaction's statements and names the one that fails", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
   test::PgDatabase db;

@@ -7,7 +7,6 @@
 #include <migrate/error.hpp>
 
 #include "dialect/postgresql/postgresql.hpp"
-#include "util/sql_script.hpp"
 #include "util/strings.hpp"
 
 namespace migrate {
@@ -224,11 +223,45 @@ bool PgConnection::in_transaction() const {
 
 namespace {
 
+}  // namespace
+
+bool may_hold_several_commands(std::string_view sql) {
+  bool after_semicolon = false;
+  for (size_t i = 0; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) break;
+      continue;
+    }
+    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t end = sql.find("*/", i + 2);
+      if (end == std::string_view::npos || sql.substr(i + 2, end - i - 2).find("/*") != std::string_view::npos)
+        return true;
+      i = end + 1;
+      continue;
+    }
+    if (after_semicolon) return true;  // something other than blanks and comments follows
+    if (c == ';') {
+      after_semicolon = true;
+    } else if (c == '\'' || c == '"') {
+      size_t end = sql.find(c, i + 1);  // a doubled quote reads as two strings: same result
+      if (end == std::string_view::npos) return true;
+      if (c == '\'' && sql.substr(i + 1, end - i - 1).find('\\') != std::string_view::npos) return true;
+      i = end;
+    } else if (c == '$') {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
 // An sql op may hold several commands. Only the simple query protocol (PQexec) runs
 // those, and pipeline mode has only the extended one.
-bool pipelinable(const Statement& s) {
-  return !s.params.empty() || util::split_sql_script(s.sql, "").size() <= 1;
-}
+bool pipelinable(const Statement& s) { return !s.params.empty() || !may_hold_several_commands(s.sql); }
 
 }  // namespace
 

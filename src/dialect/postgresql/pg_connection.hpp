@@ -142,6 +142,12 @@ class PgConnection : public Connection {
   std::chrono::milliseconds lock_timeout_{std::chrono::minutes(10)};
 };
 
+/// Whether `sql` may hold more than one command (then it cannot be pipelined): a ';'
+/// outside quotes and comments with more than blanks and comments after it.
+/// Conservative: a backslash in a string (E'' escapes), a '$' (dollar quoting) or a
+/// nested comment also count, since a plain scan cannot be sure of them.
+bool may_hold_several_commands(std::string_view sql);
+
 /// Splits a PostgreSQL array literal in text form ("{a,\"b c\",NULL}") into its
 /// elements (NULL becomes ""). Throws DatabaseError on malformed input.
 std::vector<std::string> parse_pg_array(const std::string& text);
