@@ -189,7 +189,12 @@ std::vector<Row> PgConnection::query_sql(const std::string& sql,
 void PgConnection::execute_script(const std::string& sql) { run(sql, {}); }
 
 void PgConnection::begin() {
-  if (in_transaction()) throw DatabaseError("PostgreSQL error: a transaction is already open", "BEGIN");
+  // Inside a transaction the server answers BEGIN with a warning and carries on: sent
+  // at once, as it always was, so that nothing changes for such a caller.
+  if (in_transaction()) {
+    run("BEGIN", {});
+    return;
+  }
   begin_pending_ = true;
 }
 
