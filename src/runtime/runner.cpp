@@ -83,8 +83,7 @@ class StepExecutor {
         conn_.begin();
       } else {
         pending_.push_back(std::move(s));
-        pending_ops_.push_back(&op);
-        pending_index_.push_back(index);
+        origins_.push_back({&op, index});
       }
     }
     // The next op must be rendered from the database as this one leaves it.
@@ -94,8 +93,7 @@ class StepExecutor {
   void run_version_update(std::vector<Statement> stmts) {
     for (auto& s : stmts) {
       pending_.push_back(std::move(s));
-      pending_ops_.push_back(nullptr);
-      pending_index_.push_back(0);
+      origins_.push_back({nullptr, 0});
     }
     flush();
   }
@@ -104,20 +102,25 @@ class StepExecutor {
   void flush() {
     if (pending_.empty()) return;
     conn_.execute_batch(pending_, [this](size_t i, const DatabaseError& e) {
-      rethrow_in_step(e, file_, step_, pending_index_[i], pending_ops_[i], pending_ops_[i] ? pending_[i].sql : "");
+      rethrow_in_step(e, file_, step_, origins_[i].index, origins_[i].op, pending_[i].sql);
     });
     pending_.clear();
-    pending_ops_.clear();
-    pending_index_.clear();
+    origins_.clear();
   }
+
+  /// Where a pending statement comes from: op `index` of the step, or (op null) the
+  /// version-table update.
+  struct Origin {
+    const Operation* op;
+    size_t index;
+  };
 
   Connection& conn_;
   const MigrationFile& file_;
   const Step& step_;
   const RenderContext& ctx_;
   std::vector<Statement> pending_;
-  std::vector<const Operation*> pending_ops_;  // null: the version-table update
-  std::vector<size_t> pending_index_;
+  std::vector<Origin> origins_;  // one per pending statement
 };
 
 }  // namespace
