@@ -4,6 +4,11 @@
 
 namespace migrate {
 
+void Connection::check_changed_rows(const Statement& stmt, size_t changed, const std::string& sql) {
+  if (stmt.expected_rows && changed != *stmt.expected_rows)
+    throw DatabaseError(stmt.check_message + "; " + std::to_string(changed) + " found", sql, "check");
+}
+
 void Connection::execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed) {
   for (size_t i = 0; i < stmts.size(); ++i) {
     try {

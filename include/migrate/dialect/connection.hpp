@@ -125,6 +125,9 @@ class Connection {
   virtual std::string display_url() const = 0;
 
  protected:
+  /// The check of Statement::expected_rows, once the statement changed `changed` rows:
+  /// throws DatabaseError "<check_message>; <changed> found" (with `sql`) on a mismatch.
+  static void check_changed_rows(const Statement& stmt, size_t changed, const std::string& sql);
   /// Runs the statements inside the open transaction, each under a savepoint, retrying
   /// failures until no progress (the core of reflect_script).
   void run_script_statements(const std::vector<ScriptStatement>& statements,

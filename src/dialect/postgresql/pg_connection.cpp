@@ -23,6 +23,20 @@ std::string first_line(const char* text) {
 // libpq prints notices to stderr by default; library code never prints.
 void ignore_notice(void*, const char*) {}
 
+// Bound parameters as libpq takes them: C strings, a null pointer for NULL.
+std::vector<const char*> param_values(const std::vector<std::optional<std::string>>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return values;
+}
+
+// A command that succeeded (with or without rows, or an empty query string).
+bool succeeded(const pg_result* result) {
+  auto status = PQresultStatus(result);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+}
+
 }  // namespace
 
 void PgConnection::ResultDeleter::operator()(pg_result* r) const { PQclear(r); }
@@ -109,21 +123,13 @@ PgConnection::Result PgConnection::run(const std::string& sql,
   if (params.empty()) {
     result.reset(PQexec(conn_.get(), sql.c_str()));
   } else {
-    std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    std::vector<const char*> values = param_values(params);
     result.reset(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
                               values.data(), nullptr, nullptr, 0));
   }
   if (!result) fail(nullptr, sql);
-  switch (PQresultStatus(result.get())) {
-    case PGRES_COMMAND_OK:
-    case PGRES_TUPLES_OK:
-    case PGRES_EMPTY_QUERY:
-      return result;
-    default:
-      fail(result.get(), sql);
-  }
+  if (!succeeded(result.get())) fail(result.get(), sql);
+  return result;
 }
 
 std::vector<Row> PgConnection::rows_of(pg_result* result) {
@@ -155,9 +161,7 @@ void PgConnection::check_result(pg_result* result, const Statement& stmt) {
   }
   if (stmt.expected_rows) {
     const char* n = PQcmdTuples(result);
-    size_t changed = n && *n ? std::stoul(n) : 0;
-    if (changed != *stmt.expected_rows)
-      throw DatabaseError(stmt.check_message + "; " + std::to_string(changed) + " found", stmt.sql, "check");
+    check_changed_rows(stmt, n && *n ? std::stoul(n) : 0, stmt.sql);
   }
 }
 
@@ -176,8 +180,7 @@ std::vector<Row> PgConnection::query_sql(const std::string& sql,
   ++query_count_;
   ++round_trips_;
   // Always the extended protocol: one statement, parameters bound.
-  std::vector<const char*> values;
-  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  std::vector<const char*> values = param_values(params);
   Result r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
                         values.empty() ? nullptr : values.data(), nullptr, nullptr, 0));
   if (!r) fail(nullptr, sql);
@@ -225,10 +228,6 @@ bool PgConnection::in_transaction() const {
   auto s = PQtransactionStatus(conn_.get());
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
 }
-
-namespace {
-
-}  // namespace
 
 bool may_hold_several_commands(std::string_view sql) {
   bool after_semicolon = false;
@@ -297,19 +296,20 @@ void PgConnection::run_pipeline(const std::vector<Statement>& stmts, size_t begi
   // Everything is sent first, then the results are read in order. After a failure the
   // server skips the rest up to the sync (PGRES_PIPELINE_ABORTED); every result must
   // still be read before pipeline mode can end.
-  bool with_begin = begin_pending_;
-  begin_pending_ = false;
-  std::vector<const Statement*> sent;
+  struct Sent {
+    const Statement* stmt;
+    std::optional<size_t> index;  // in `stmts`; none for the deferred BEGIN
+  };
+  std::vector<Sent> sent;
   static const Statement kBegin{"BEGIN"};
-  if (with_begin) sent.push_back(&kBegin);
-  for (size_t i = begin; i < end; ++i) sent.push_back(&stmts[i]);
+  if (begin_pending_) sent.push_back({&kBegin, std::nullopt});
+  begin_pending_ = false;
+  for (size_t i = begin; i < end; ++i) sent.push_back({&stmts[i], i});
   bool send_failed = false;
-  for (const Statement* s : sent) {
-    std::vector<const char*> values;
-    values.reserve(s->params.size());
-    for (const auto& p : s->params) values.push_back(p ? p->c_str() : nullptr);
+  for (const Sent& s : sent) {
+    std::vector<const char*> values = param_values(s.stmt->params);
     ++query_count_;
-    if (!PQsendQueryParams(c, s->sql.c_str(), static_cast<int>(values.size()), nullptr,
+    if (!PQsendQueryParams(c, s.stmt->sql.c_str(), static_cast<int>(values.size()), nullptr,
                            values.empty() ? nullptr : values.data(), nullptr, nullptr, 0)) {
       send_failed = true;
       break;
@@ -323,17 +323,13 @@ void PgConnection::run_pipeline(const std::vector<Statement>& stmts, size_t begi
   for (size_t k = 0; !send_failed && k < sent.size(); ++k) {
     Result r(PQgetResult(c));
     while (pg_result* extra = PQgetResult(c)) PQclear(extra);
-    if (error) continue;
-    auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-    if (status == PGRES_PIPELINE_ABORTED) continue;
+    if (error || (r && PQresultStatus(r.get()) == PGRES_PIPELINE_ABORTED)) continue;
     try {
-      if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
-        fail(r.get(), sent[k]->sql);
-      check_result(r.get(), *sent[k]);
+      if (!r || !succeeded(r.get())) fail(r.get(), sent[k].stmt->sql);
+      check_result(r.get(), *sent[k].stmt);
     } catch (const DatabaseError& e) {
       error.emplace(e);
-      if (!with_begin) error_index = begin + k;
-      else if (k > 0) error_index = begin + k - 1;
+      error_index = sent[k].index;
     }
   }
   if (!send_failed) {

@@ -152,13 +152,9 @@ void SqliteConnection::run(const Statement& stmt, const std::function<void(Row&)
     }
     if (rc != SQLITE_DONE) fail(text, rc);
   }
-  if (stmt.expected_rows) {
-    // The row count of the last INSERT, UPDATE or DELETE run.
-    auto changed = static_cast<size_t>(sqlite3_changes64(db_.get()));
-    if (changed != *stmt.expected_rows)
-      throw DatabaseError(stmt.check_message + "; " + std::to_string(changed) + " found", util::trim(stmt.sql),
-                          "check");
-  }
+  // The row count of the last INSERT, UPDATE or DELETE run.
+  if (stmt.expected_rows)
+    check_changed_rows(stmt, static_cast<size_t>(sqlite3_changes64(db_.get())), util::trim(stmt.sql));
 }
 
 void SqliteConnection::execute(const Statement& stmt) { run(stmt, nullptr); }
