@@ -19,34 +19,15 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-/// Appends `parts` joined by ", ".
-void append_joined(std::string& text, const std::vector<std::string>& parts) {
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (i) text += ", ";
-    text += parts[i];
-  }
-}
-
 /// Appends Alembic's one-line history entry, "<down> -> <rev> (labels) (head), message",
 /// and a newline. Appending to one buffer: a string per line costs more than the line.
 void add_history_line(std::string& text, const RevisionGraph& graph, const Revision& r,
                       const std::vector<std::string>& current, bool indicate_current) {
-  if (r.down_revisions.empty())
-    text += "<base>";
-  else
-    append_joined(text, r.down_revisions);
-  if (!r.depends_on.empty()) {
-    text += " (";
-    append_joined(text, r.depends_on);
-    text += ')';
-  }
+  text += r.down_revisions.empty() ? "<base>" : util::join(r.down_revisions, ", ");
+  if (!r.depends_on.empty()) text += " (" + util::join(r.depends_on, ", ") + ")";
   text += " -> ";
   text += r.id;
-  if (auto labels = graph.branch_labels(r.id); !labels.empty()) {
-    text += " (";
-    append_joined(text, labels);
-    text += ')';
-  }
+  if (auto labels = graph.branch_labels(r.id); !labels.empty()) text += " (" + util::join(labels, ", ") + ")";
   const size_t children = graph.child_count(r.id);
   if (children == 0) text += " (head)";
   if (indicate_current && contains(current, r.id)) text += " (current)";
