@@ -279,28 +279,21 @@ std::optional<Operation> reverse(const Operation& op) {
             r.table = o.table;
             r.column = o.new_name ? *o.new_name : o.column;
             if (o.new_name) r.new_name = o.column;
-            if (o.new_type) {
-              if (!o.existing_type) return std::nullopt;
-              r.new_type = o.existing_type;
-            }
+            // A changed attribute goes back to its recorded old value; without one, the
+            // op cannot be reversed.
+            auto restore = [](const auto& changed, const auto& old, auto& out) {
+              if (!changed) return true;
+              out = old;
+              return old.has_value();
+            };
+            if (!restore(o.new_type, o.existing_type, r.new_type) ||
+                !restore(o.new_default, o.existing_default, r.new_default) ||
+                !restore(o.new_comment, o.existing_comment, r.new_comment) ||
+                !restore(o.new_collation, o.existing_collation, r.new_collation) ||
+                !restore(o.new_identity, o.existing_identity, r.new_identity))
+              return std::nullopt;
             if (o.new_nullable) {
               r.new_nullable = o.existing_nullable ? *o.existing_nullable : !*o.new_nullable;
-            }
-            if (o.new_default) {
-              if (!o.existing_default) return std::nullopt;
-              r.new_default = *o.existing_default;
-            }
-            if (o.new_comment) {
-              if (!o.existing_comment) return std::nullopt;
-              r.new_comment = *o.existing_comment;
-            }
-            if (o.new_collation) {
-              if (!o.existing_collation) return std::nullopt;
-              r.new_collation = *o.existing_collation;
-            }
-            if (o.new_identity) {
-              if (!o.existing_identity) return std::nullopt;
-              r.new_identity = *o.existing_identity;
             }
             if (o.new_autoincrement) r.new_autoincrement = o.existing_autoincrement.value_or(!*o.new_autoincrement);
             r.existing_collation = o.new_collation ? o.new_collation : o.existing_collation;
