@@ -204,6 +204,35 @@ int bare_sqlite_exec(const std::string& path, const std::string& file, bool one)
   return 0;
 }
 
+// What `migrate upgrade` does per migration, without migrate: one BEGIN IMMEDIATE ...
+// COMMIT per statement (one statement is one revision of the chain) that also moves the
+// version row, as a prepared UPDATE with bound values.
+int bare_sqlite_migrations(const std::string& path, const std::string& file) {
+  SqliteDb db = sqlite_open(path);
+  auto stmts = split_statements(read_text_file(file));
+  sqlite_exec(db.get(), "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, "
+                        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))");
+  sqlite_exec(db.get(), "INSERT INTO alembic_version VALUES ('0')");
+  sqlite3_stmt* raw = nullptr;
+  const char* update = "UPDATE alembic_version SET version_num = ?1 WHERE version_num = ?2";
+  if (sqlite3_prepare_v2(db.get(), update, -1, &raw, nullptr) != SQLITE_OK)
+    throw std::runtime_error(std::string("SQLite: ") + sqlite3_errmsg(db.get()));
+  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);
+  for (size_t i = 0; i < stmts.size(); ++i) {
+    sqlite_exec(db.get(), "BEGIN IMMEDIATE");
+    sqlite_exec(db.get(), stmts[i]);
+    std::string to = std::to_string(i + 1);
+    std::string from = std::to_string(i);
+    sqlite3_bind_text(st.get(), 1, to.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st.get(), 2, from.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st.get()) != SQLITE_DONE || sqlite3_changes(db.get()) != 1)
+      throw std::runtime_error(std::string("SQLite: version update: ") + sqlite3_errmsg(db.get()));
+    sqlite3_reset(st.get());
+    sqlite_exec(db.get(), "COMMIT");
+  }
+  return 0;
+}
+
 int bare_pg_exec(const std::string& url, const std::string& file, bool one) {
   PgConn c = pg_connect(url);
   auto stmts = split_statements(read_text_file(file));
@@ -258,12 +287,13 @@ int bare_main(int argc, char** argv) {
       if (a[0] == "sqlite-exec") return bare_sqlite_exec(a[1], a[2], a[3] == "one");
       if (a[0] == "pg-exec") return bare_pg_exec(a[1], a[2], a[3] == "one");
     }
+    if (a.size() == 4 && a[0] == "sqlite-exec" && a[3] == "migration") return bare_sqlite_migrations(a[1], a[2]);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bare %s: %s\n", a.empty() ? "" : a[0].c_str(), e.what());
     return 1;
   }
   std::fprintf(stderr, "usage: migrate_bench --bare sqlite-read DB | pg-read URL | read-files DIR | "
-                       "sqlite-exec DB FILE per|one | pg-exec URL FILE per|one\n");
+                       "sqlite-exec DB FILE per|one|migration | pg-exec URL FILE per|one\n");
   return 2;
 }
 
@@ -272,6 +302,11 @@ void sqlite_run_script(const std::string& db_path, const std::string& sql) {
   sqlite_exec(db.get(), "BEGIN");
   sqlite_exec(db.get(), sql);
   sqlite_exec(db.get(), "COMMIT");
+}
+
+void sqlite_run(const std::string& db_path, const std::string& sql) {
+  SqliteDb db = sqlite_open(db_path);
+  sqlite_exec(db.get(), sql);
 }
 
 void pg_run(const std::string& url, const std::string& sql) {

@@ -17,6 +17,10 @@ namespace migrate::bench {
 //   sqlite-exec DB FILE per|one
 //   pg-exec URL FILE per|one  the statements of FILE (separated by lines ending in ';'),
 //                             one transaction per statement, or all in one
+//   sqlite-exec DB FILE migration
+//                             the same transactions as `migrate upgrade`: per statement,
+//                             BEGIN IMMEDIATE, the statement, the version row's UPDATE
+//                             (bound values, row count checked), COMMIT
 // Every row and value is copied out, as a real reader would. Returns the exit code:
 // 0 done, 1 a database error (printed on stderr), 2 bad arguments.
 int bare_main(int argc, char** argv);
@@ -24,6 +28,9 @@ int bare_main(int argc, char** argv);
 // Runs `sql` (many statements) in one transaction on the SQLite file `db` (created when
 // missing). Throws std::runtime_error with SQLite's message.
 void sqlite_run_script(const std::string& db, const std::string& sql);
+
+// Runs `sql` outside any transaction (PRAGMA journal_mode = WAL needs that).
+void sqlite_run(const std::string& db, const std::string& sql);
 
 // Runs `sql` (one or more statements) on PostgreSQL; throws std::runtime_error with the
 // server's message.
