@@ -571,4 +571,22 @@ std::vector<std::string> RevisionGraph::apply_changes(std::vector<std::string> r
   return rows;
 }
 
+std::vector<VersionChange> RevisionGraph::net_changes(const std::vector<std::string>& from,
+                                                      const std::vector<std::string>& to) {
+  auto holds = [](const std::vector<std::string>& rows, const std::string& v) {
+    return std::find(rows.begin(), rows.end(), v) != rows.end();
+  };
+  std::vector<std::string> gone, added;
+  for (const auto& r : from)
+    if (!holds(to, r)) gone.push_back(r);
+  for (const auto& r : to)
+    if (!holds(from, r)) added.push_back(r);
+  std::vector<VersionChange> out;
+  size_t paired = std::min(gone.size(), added.size());
+  for (size_t i = 0; i < paired; ++i) out.push_back({VersionChange::Kind::update, gone[i], added[i]});
+  for (size_t i = paired; i < gone.size(); ++i) out.push_back({VersionChange::Kind::remove, gone[i], ""});
+  for (size_t i = paired; i < added.size(); ++i) out.push_back({VersionChange::Kind::insert, "", added[i]});
+  return out;
+}
+
 }  // namespace migrate

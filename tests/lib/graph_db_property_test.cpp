@@ -81,8 +81,11 @@ void run(const std::function<std::string()>& make_url, int seeds) {
     migrate::GlobalOptions g;
     g.config_path = dir.file("migrate.toml");
     migrate::Output quiet{[](const std::string&) {}, [](const std::string&) {}};
+    // Odd seeds run in one transaction, which writes the version rows once at the end.
+    bool single = seed % 2 == 1;
     migrate::ApplyOptions up;
     up.target = "heads";
+    up.single_transaction = single;
     migrate::cmd_upgrade(g, up, quiet);
 
     auto conn = migrate::open_connection(url, dir.path());
@@ -99,12 +102,20 @@ void run(const std::function<std::string()>& make_url, int seeds) {
     std::vector<std::string> rows;
     for (const auto& r : conn->query({"SELECT version_num FROM migrate_version"})) rows.push_back(*r[0]);
     for (const auto& h : scripts.graph().real_heads()) CHECK(scripts.graph().is_applied(h, rows));
+    // The rows are those of the steps applied one by one in memory.
+    std::vector<std::string> expected;
+    for (const auto& st : scripts.graph().upgrade_steps({}, "heads"))
+      expected = migrate::RevisionGraph::apply_changes(expected, scripts.graph().version_changes(expected, st));
+    std::sort(rows.begin(), rows.end());
+    std::sort(expected.begin(), expected.end());
+    CHECK(rows == expected);
     CHECK(rows.size() <= scripts.graph().real_heads().size());
     migrate::ReflectOptions o;
     CHECK(conn->reflect(o).tables().size() == nodes.size() + 1);
 
     migrate::ApplyOptions down;
     down.target = "base";
+    down.single_transaction = single;
     migrate::cmd_downgrade(g, down, quiet);
     CHECK(conn->query({"SELECT version_num FROM migrate_version"}).empty());
     auto left = conn->reflect(o);

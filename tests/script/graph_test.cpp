@@ -480,6 +480,31 @@ TEST_CASE("graph: apply_changes refuses changes that do not fit the rows", "[gra
         "Version table already holds revision 'a'; cannot insert it");
 }
 
+TEST_CASE("graph: net_changes turns one set of rows into another in one go", "[graph][rows]") {
+  using K = VersionChange::Kind;
+  auto net = [](const Ids& from, const Ids& to) {
+    auto changes = RevisionGraph::net_changes(from, to);
+    auto rows = RevisionGraph::apply_changes(from, changes);
+    auto sorted = [](Ids v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    CHECK(sorted(rows) == sorted(to));
+    return changes.size();
+  };
+  CHECK(net({}, {}) == 0);
+  CHECK(net({"a", "b"}, {"b", "a"}) == 0);
+  CHECK(net({"a"}, {"b"}) == 1);
+  CHECK(net({"a", "b"}, {"c"}) == 2);
+  CHECK(net({"a"}, {"a", "b", "c"}) == 2);
+  CHECK(net({}, {"a"}) == 1);
+  CHECK(net({"a", "b"}, {}) == 2);
+  auto c = RevisionGraph::net_changes({"a", "b"}, {"c"});
+  REQUIRE(c.size() == 2);
+  CHECK((c[0].kind == K::update && c[0].from == "a" && c[0].to == "c"));
+  CHECK((c[1].kind == K::remove && c[1].from == "b"));
+}
+
 TEST_CASE("graph: stamp", "[graph][stamp]") {
   RevisionGraph d = diamond();
   struct Case {

@@ -113,6 +113,10 @@ class RevisionGraph {
   /// `rows` after `changes` (throws InputError when an update/remove misses its row).
   static std::vector<std::string> apply_changes(std::vector<std::string> rows,
                                                 const std::vector<VersionChange>& changes);
+  /// The changes that turn the rows `from` into `to` in one go: an update for each row
+  /// that goes while another comes (in order), then the removals, then the inserts.
+  static std::vector<VersionChange> net_changes(const std::vector<std::string>& from,
+                                                const std::vector<std::string>& to);
 
   /// True when `revision` is applied in a database whose version rows are `rows`
   /// (it is one of them or an ancestor of one, dependencies included). False for an
