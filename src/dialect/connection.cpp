@@ -2,11 +2,20 @@
 
 #include <migrate/error.hpp>
 
+#include "util/strings.hpp"
+
 namespace migrate {
 
 void Connection::check_changed_rows(const Statement& stmt, size_t changed, const std::string& sql) {
   if (stmt.expected_rows && changed != *stmt.expected_rows)
     throw DatabaseError(stmt.check_message + "; " + std::to_string(changed) + " found", sql, "check");
+}
+
+void Connection::fail_no_rows_check(const Statement& stmt, const Row& first_row, const std::string& sql) {
+  std::vector<std::string> cells;
+  for (const auto& c : first_row) cells.push_back(c ? *c : "NULL");
+  std::string what = stmt.check_message.empty() ? "check failed" : stmt.check_message;
+  throw DatabaseError(what + " (first row: " + util::join(cells, ", ") + ")", sql, "check");
 }
 
 void Connection::execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed) {

@@ -120,7 +120,8 @@ TEST_CASE("pg must_return_no_rows fails when rows come back", "[pg]") {
     conn->execute(check);
     FAIL("check passed");
   } catch (const DatabaseError& e) {
-    CHECK(std::string(e.what()) == "orphan rows: a|1");
+    CHECK(std::string(e.what()) == "orphan rows (first row: a, 1)");
+    CHECK(e.sqlstate() == "check");
   }
   check.params = {std::string("2")};
   CHECK_NOTHROW(conn->execute(check));

@@ -128,6 +128,9 @@ class Connection {
   /// The check of Statement::expected_rows, once the statement changed `changed` rows:
   /// throws DatabaseError "<check_message>; <changed> found" (with `sql`) on a mismatch.
   static void check_changed_rows(const Statement& stmt, size_t changed, const std::string& sql);
+  /// The check of Statement::must_return_no_rows, once `first_row` came back: throws
+  /// DatabaseError "<check_message> (first row: a, NULL)" (with `sql`).
+  [[noreturn]] static void fail_no_rows_check(const Statement& stmt, const Row& first_row, const std::string& sql);
   /// Runs the statements inside the open transaction, each under a savepoint, retrying
   /// failures until no progress (the core of reflect_script).
   void run_script_statements(const std::vector<ScriptStatement>& statements,

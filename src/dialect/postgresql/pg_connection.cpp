@@ -152,13 +152,8 @@ std::vector<Row> PgConnection::rows_of(pg_result* result) {
 }
 
 void PgConnection::check_result(pg_result* result, const Statement& stmt) {
-  if (stmt.must_return_no_rows && PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0) {
-    std::vector<std::string> cells;
-    const std::vector<Row> rows = rows_of(result);
-    for (const auto& cell : rows.front()) cells.push_back(cell ? *cell : "NULL");
-    std::string what = stmt.check_message.empty() ? "check failed" : stmt.check_message;
-    throw DatabaseError(what + ": " + util::join(cells, "|"), stmt.sql);
-  }
+  if (stmt.must_return_no_rows && PQresultStatus(result) == PGRES_TUPLES_OK && PQntuples(result) > 0)
+    fail_no_rows_check(stmt, rows_of(result).front(), stmt.sql);
   if (stmt.expected_rows) {
     const char* n = PQcmdTuples(result);
     check_changed_rows(stmt, n && *n ? std::stoul(n) : 0, stmt.sql);

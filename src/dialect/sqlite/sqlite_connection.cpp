@@ -141,13 +141,7 @@ void SqliteConnection::run(const Statement& stmt, const std::function<void(Row&)
     first = false;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
       read_row(s.get(), row);
-      if (stmt.must_return_no_rows) {
-        std::vector<std::string> cells;
-        for (const auto& c : row) cells.push_back(c ? *c : "NULL");
-        std::string what = stmt.check_message.empty() ? "check failed" : stmt.check_message;
-        throw DatabaseError(what + " (first row: " + util::join(cells, ", ") + ")", util::trim(text),
-                            "check");
-      }
+      if (stmt.must_return_no_rows) fail_no_rows_check(stmt, row, util::trim(text));
       if (on_row) (*on_row)(row);
     }
     if (rc != SQLITE_DONE) fail(text, rc);
