@@ -64,6 +64,39 @@ TEST_CASE("postgresql: an sql op with transaction = false runs outside the trans
   CHECK(sql.out.find("COMMIT;\n\nCREATE INDEX CONCURRENTLY ix_t_v ON t (v);\n\nBEGIN;") != std::string::npos);
 }
 
+TEST_CASE("postgresql: removing an enum value converts array columns and keeps their rows", "[cli][pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  Project p("postgresql");
+  p.write_config();
+  p.write_models("");
+  p.query("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
+  p.query("CREATE TABLE t (id integer PRIMARY KEY, m mood DEFAULT 'sad', ms mood[] DEFAULT '{happy}')");
+  p.query("INSERT INTO t VALUES (1, 'happy', '{sad,happy}'), (2, 'sad', NULL)");
+  p.write("versions/a1_drop_ok.toml",
+          "revision = \"a1\"\nmessage = \"drop ok\"\n[[upgrade]]\nop = \"alter_enum\"\nname = \"mood\"\n"
+          "values = [\"sad\", \"happy\"]\nexisting_values = [\"sad\", \"ok\", \"happy\"]\n");
+  REQUIRE_RC(p.run({"upgrade", "head"}), 0);
+  CHECK(p.query("SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e "
+                "JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'mood'") == "sad,happy\n");
+  CHECK(p.query("SELECT id, m, ms FROM t ORDER BY id") == "1|happy|{sad,happy}\n2|sad|\n");
+  CHECK(p.query("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = 't'::regclass AND attname = 'ms'") == "mood[]\n");
+  CHECK(p.query("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+                "ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE a.attrelid = 't'::regclass "
+                "AND a.attname = 'ms'") == "'{happy}'::mood[]\n");
+  // A row holding the removed value in an array fails the migration, which is rolled back.
+  p.query("ALTER TYPE mood ADD VALUE 'ok'");
+  p.query("INSERT INTO t VALUES (3, 'sad', '{ok}')");
+  p.write("versions/b2_drop_ok_again.toml",
+          "revision = \"b2\"\ndown_revision = \"a1\"\nmessage = \"again\"\n[[upgrade]]\nop = \"alter_enum\"\n"
+          "name = \"mood\"\nvalues = [\"sad\", \"happy\"]\nexisting_values = [\"sad\", \"happy\", \"ok\"]\n");
+  RunResult failed = p.run({"upgrade", "head"});
+  REQUIRE_RC(failed, 3);
+  CHECK(failed.err.find("b2_drop_ok_again.toml") != std::string::npos);
+  CHECK(p.versions() == std::vector<std::string>{"a1"});
+  CHECK(p.query("SELECT ms FROM t WHERE id = 3") == "{ok}\n");
+}
+
 TEST_CASE("postgresql: tables in a second schema are reflected, created and compared", "[cli][pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
   Project p("postgresql");

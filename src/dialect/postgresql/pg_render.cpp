@@ -156,30 +156,35 @@ std::vector<Statement> PgDialect::alter_enum_statements(const AlterEnum& o) cons
     return out;
   }
   // A removed or reordered value: build the new type under a temporary name, convert
-  // every column of the old type through its text (a row holding a removed value makes
-  // this fail, and the migration with it), then drop the old type and take its name.
-  // Defaults that name the old type are dropped around the conversion and restored.
+  // every column of the old type, or of an array of it, through its text (a row holding
+  // a removed value makes this fail, and the migration with it), then drop the old type
+  // and take its name. Defaults that name the old type are dropped around the
+  // conversion and restored.
   const std::string tmp_name = o.name + "__migrate_new";
   const std::string tmp = quote_qualified(o.schema, tmp_name);
   out.push_back(stmt(create_enum_sql(o.schema, tmp_name, o.values)));
   std::string type_lit = quote_literal(o.schema.empty() ? quote_identifier(o.name) : q);
   const std::string body = R"SQL(DO $migrate$
-DECLARE r record;
+DECLARE r record; to_type text; via text;
 BEGIN
-  FOR r IN SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS dflt
+  FOR r IN SELECT n.nspname, c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS dflt,
+      a.atttypid <> @OLD@::regtype AS is_array
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.atttypid = @OLD@::regtype AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+    WHERE a.atttypid IN (@OLD@::regtype, (SELECT typarray FROM pg_type WHERE oid = @OLD@::regtype))
+      AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
   LOOP
+    to_type := CASE WHEN r.is_array THEN '@NEW@[]' ELSE '@NEW@' END;
+    via := CASE WHEN r.is_array THEN 'text[]' ELSE 'text' END;
     IF r.dflt IS NOT NULL THEN
       EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I DROP DEFAULT', r.nspname, r.relname, r.attname);
     END IF;
-    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE @NEW@ USING %I::text::@NEW@',
-                   r.nspname, r.relname, r.attname, r.attname);
+    EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I TYPE %s USING %I::%s::%s',
+                   r.nspname, r.relname, r.attname, to_type, r.attname, via, to_type);
     IF r.dflt IS NOT NULL THEN
       EXECUTE format('ALTER TABLE %I.%I ALTER COLUMN %I SET DEFAULT %s', r.nspname, r.relname, r.attname,
-                     regexp_replace(r.dflt, '::[^:]+$', '') || '::@NEW@');
+                     regexp_replace(r.dflt, '::[^:]+$', '') || '::' || to_type);
     END IF;
   END LOOP;
 END
