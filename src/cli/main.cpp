@@ -92,7 +92,9 @@ int main(int argc, char** argv) {
   history->add_flag("-i,--indicate-current", hist_i, "mark the database's current revision(s)");
   auto* show = app.add_subcommand("show", "one revision: header, ops and SQL");
   show->add_option("rev", show_rev, "revision (id, partial id, head, current)")->required();
-  auto* check = app.add_subcommand("check", "exit 1 and list the differences when models and database differ");
+  auto* check = app.add_subcommand(
+      "check", "exit 1 and list the differences when models and database differ, or applied migration files "
+               "were edited after they were applied");
   bool check_ci = false;
   migrate::CiCheckOptions ci_o;
   check->add_flag("--ci", check_ci,

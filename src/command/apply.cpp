@@ -119,7 +119,8 @@ void cmd_stamp(const GlobalOptions& g, const StampOptions& o, const Output& out)
   // Resolve before touching anything, so a bad target leaves the table as it was.
   auto steps = graph.stamp_steps(rows, o.targets);
   Transaction tx(*conn);
-  if (o.purge) conn->execute(Statement{"DELETE FROM " + conn->dialect().quote_identifier(table.name())});
+  if (o.purge)
+    for (const auto& s : table.purge_statements()) conn->execute(s);
   for (const auto& s : steps) {
     out.info(fmt::format("Running stamp_revision {} -> {}", s.from_text, s.to_text));
     table.apply(*conn, s.changes);

@@ -70,52 +70,86 @@ void print_diff(const Diff& diff, const MetaData& start, const Dialect& dialect,
   }
 }
 
+/// A migration file's path as the user knows it: relative to migrate.toml's directory
+/// when it lies below it ("versions/b2_x.toml").
+std::string shown_path(const Environment& env, const std::string& path) {
+  std::filesystem::path rel = std::filesystem::path(path).lexically_relative(env.config().dir);
+  if (rel.empty() || *rel.begin() == "..") return path;
+  return rel.string();
+}
+
+nlohmann::json edited_json(const Environment& env, const std::vector<EditedFile>& edited) {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const auto& e : edited)
+    arr.push_back({{"revision", e.revision}, {"path", shown_path(env, e.path)}, {"recorded", e.recorded},
+                   {"current", e.current}});
+  return arr;
+}
+
+void report_edited(const Environment& env, const std::vector<EditedFile>& edited, const Output& out) {
+  for (const auto& e : edited)
+    out.out(fmt::format("applied migration {} was edited after it was applied (sha256 recorded {}…, now {}…)",
+                        shown_path(env, e.path), e.recorded.substr(0, 8), e.current.substr(0, 8)));
+}
+
 }  // namespace
 
 bool cmd_check(const GlobalOptions& g, const Output& out) {
   Environment env(g);
   const RevisionGraph& graph = env.scripts().graph();
   auto conn = env.connect();
-  auto rows = env.version_table().read(*conn);
+  VersionTable table = env.version_table();
+  auto rows = table.read(*conn);
   std::vector<std::string> heads = graph.real_heads();
   std::vector<std::string> behind;
   for (const auto& h : heads)
     if (!graph.is_applied(h, rows)) behind.push_back(h);
+  // Applied files edited since: a failure whether or not the schema matches.
+  std::vector<EditedFile> edited = table.files().edited_files(*conn, env.scripts(), rows);
   if (!behind.empty()) {
     std::string msg = fmt::format("Target database is not up to date: at {}, heads not applied: {}",
                                   rows.empty() ? std::string("base") : util::join(graph.current_heads(rows), ", "),
                                   util::join(behind, ", "));
-    if (g.format == "json")
-      out.out(nlohmann::json{{"ok", false}, {"up_to_date", false}, {"message", msg}, {"differences", nlohmann::json::array()}}
+    if (g.format == "json") {
+      out.out(nlohmann::json{{"ok", false},
+                             {"up_to_date", false},
+                             {"message", msg},
+                             {"differences", nlohmann::json::array()},
+                             {"edited", edited_json(env, edited)}}
                   .dump(2));
-    else
+    } else {
       out.out(msg);
+      report_edited(env, edited, out);
+    }
     return false;
   }
   MetaData declared = env.load_models();
   MetaData live;
   Diff diff = compare_with_database(env, *conn, declared, &live);
+  bool ok = diff.empty() && edited.empty();
   if (g.format == "json") {
-    out.out(nlohmann::json{{"ok", diff.empty()},
+    out.out(nlohmann::json{{"ok", ok},
                            {"up_to_date", true},
                            {"differences", ops_json(diff)},
-                           {"unsupported", unsupported_json(live)}}
+                           {"unsupported", unsupported_json(live)},
+                           {"edited", edited_json(env, edited)}}
                 .dump(2));
-    return diff.empty();
+    return ok;
   }
   report_unsupported(live, out);
   if (diff.empty()) {
     out.out("No differences: the database matches the models.");
-    return true;
+  } else {
+    out.out(fmt::format("{} difference{} between the models and the database:", diff.upgrade.size(),
+                        diff.upgrade.size() == 1 ? "" : "s"));
+    for (size_t i = 0; i < diff.upgrade.size(); ++i) {
+      out.out("  - " + describe(diff.upgrade[i]));
+      if (!diff.notes[i].empty()) out.out("    note: " + diff.notes[i]);
+    }
+    out.out("Run `migrate revision --autogenerate -m \"...\"` to write a migration for them.");
   }
-  out.out(fmt::format("{} difference{} between the models and the database:", diff.upgrade.size(),
-                      diff.upgrade.size() == 1 ? "" : "s"));
-  for (size_t i = 0; i < diff.upgrade.size(); ++i) {
-    out.out("  - " + describe(diff.upgrade[i]));
-    if (!diff.notes[i].empty()) out.out("    note: " + diff.notes[i]);
-  }
-  out.out("Run `migrate revision --autogenerate -m \"...\"` to write a migration for them.");
-  return false;
+  report_edited(env, edited, out);
+  return ok;
 }
 
 bool cmd_diff(const GlobalOptions& g, bool sql, const Output& out) {

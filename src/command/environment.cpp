@@ -136,7 +136,7 @@ MetaData Environment::load_models() const {
   for (auto& t : md.mutable_tables()) {
     if (!config_.include_tables.empty() && !util::matches_any(config_.include_tables, t.name)) continue;
     if (util::matches_any(config_.exclude_tables, t.name)) continue;
-    if (t.name == config_.version_table) continue;
+    if (t.name == config_.version_table || t.name == version_files_table_name(config_.version_table)) continue;
     filtered.add_table(std::move(t));
   }
   filtered.views = std::move(md.views);

@@ -7,6 +7,7 @@
 #include <migrate/error.hpp>
 
 #include "io/toml_schema.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace migrate {
@@ -636,7 +637,10 @@ MigrationFile parse_migration_file(const std::string& text, const std::string& p
 }
 
 MigrationFile read_migration_file(const std::string& path) {
-  return parse_migration_file(util::read_file(path), path);
+  std::string text = util::read_file(path);
+  MigrationFile file = parse_migration_file(text, path);
+  file.sha256 = util::sha256_hex(text);
+  return file;
 }
 
 namespace {

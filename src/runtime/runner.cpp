@@ -95,8 +95,8 @@ class StepExecutor {
     if (conn_.dialect().capabilities().render_reads_database) flush();
   }
 
-  /// Sends what is pending, with the step's version-table statements (none when the
-  /// run writes the version table once at its end).
+  /// Sends what is pending, with the step's version-table statements (the files-table
+  /// row, and the version rows unless the run writes those once at its end).
   void finish(std::vector<Statement> version_update) {
     for (auto& s : version_update) {
       pending_.push_back(std::move(s));
@@ -116,7 +116,7 @@ class StepExecutor {
   }
 
   /// Where a pending statement comes from: op `index` of the step, or (op null) the
-  /// version-table update.
+  /// version-table update (the files table included).
   struct Origin {
     const Operation* op;
     size_t index;
@@ -187,7 +187,10 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
         StepExecutor exec(conn, file, step, ctx, write_versions);
         for (size_t k = 0; k < ops.size(); ++k) exec.run_op(ops[k], k);
         auto changes = graph.version_changes(rows, step);
-        exec.finish(outer ? std::vector<Statement>{} : table.statements(changes));
+        // The files-table row goes with each step, also in one transaction for the run.
+        std::vector<Statement> update = outer ? std::vector<Statement>{} : table.statements(changes);
+        update.push_back(table.files().step_statement(step, file));
+        exec.finish(std::move(update));
         if (!outer) conn.commit();
         known_rows = RevisionGraph::apply_changes(std::move(rows), changes);
       } catch (...) {
@@ -271,6 +274,8 @@ std::string offline_script(const Dialect& dialect, const ScriptDirectory& script
   };
   begin();
   if (start_rows.empty()) emit(out, table.create_statement(false).sql);
+  // From a revision, the database may predate the files table: create it if need be.
+  emit(out, table.files().create_statement(!start_rows.empty()).sql);
   std::vector<std::string> rows = start_rows;
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& step = steps[i];
@@ -304,6 +309,7 @@ std::string offline_script(const Dialect& dialect, const ScriptDirectory& script
     }
     auto changes = graph.version_changes(rows, step);
     for (const auto& sql : table.offline_sql(changes)) emit(out, sql);
+    emit(out, table.files().offline_step_sql(step, file));
     rows = RevisionGraph::apply_changes(rows, changes);
     if (per_step) commit();
   }

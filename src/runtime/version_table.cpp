@@ -28,6 +28,7 @@ std::vector<std::string> VersionTable::read_existing(Connection& conn) const {
 
 void VersionTable::ensure(Connection& conn) const {
   if (!conn.table_exists("", name_)) conn.execute(create_statement(true));
+  files_.ensure(conn);
 }
 
 void VersionTable::apply(Connection& conn, const std::vector<VersionChange>& changes) const {
@@ -63,6 +64,10 @@ std::vector<Statement> VersionTable::statements(const std::vector<VersionChange>
     out.push_back(std::move(s));
   }
   return out;
+}
+
+std::vector<Statement> VersionTable::purge_statements() const {
+  return {Statement{"DELETE FROM " + dialect_.quote_identifier(name_)}, files_.purge_statement()};
 }
 
 std::vector<std::string> VersionTable::offline_sql(const std::vector<VersionChange>& changes) const {

@@ -68,14 +68,19 @@ std::string Project::query(const std::string& sql) const {
 
 std::vector<std::string> Project::tables() const {
   std::string sql = backend_ == "postgresql"
-                        ? "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrate_version' ORDER BY 1"
-                        : "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> "
-                          "'migrate_version' ORDER BY 1";
+                        ? "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
+                          "('migrate_version', 'migrate_version_files') ORDER BY 1"
+                        : "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT "
+                          "IN ('migrate_version', 'migrate_version_files') ORDER BY 1";
   return lines(query(sql));
 }
 
 std::vector<std::string> Project::versions() const {
   return lines(query("SELECT version_num FROM migrate_version ORDER BY 1"));
+}
+
+std::vector<std::string> Project::file_rows() const {
+  return lines(query("SELECT revision, sha256 FROM migrate_version_files ORDER BY 1"));
 }
 
 std::vector<std::string> Project::version_files() const {

@@ -26,10 +26,12 @@ class Project {
   RunResult run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) const;
   /// Runs SQL with the backend's own client; returns rows as "a|b" lines.
   std::string query(const std::string& sql) const;
-  /// Table names in the database (sorted), without the version table.
+  /// Table names in the database (sorted), without the version table and its files table.
   std::vector<std::string> tables() const;
   /// The version rows (sorted).
   std::vector<std::string> versions() const;
+  /// The files table's rows, "revision|sha256" (sorted).
+  std::vector<std::string> file_rows() const;
   /// Files in versions/ (sorted names).
   std::vector<std::string> version_files() const;
 

@@ -6,6 +6,7 @@
 #include "io/equal.hpp"
 #include "io/gen.hpp"
 #include "support/support.hpp"
+#include "util/sha256.hpp"
 
 namespace migrate {
 namespace {
@@ -501,6 +502,28 @@ TEST_CASE("migration file: headers of every shape round-trip") {
     CHECK(back.upgrade.empty());
     CHECK(back.downgrade.empty());
   }
+}
+
+TEST_CASE("sha256_hex gives the FIPS 180-2 digests") {
+  CHECK(util::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(util::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(util::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST_CASE("a migration file read from disk carries the SHA-256 of its bytes, one parsed from text none") {
+  test::TempDir dir;
+  std::string text = std::string(kDesignExample) + "# a trailing comment\r\n";
+  dir.write("v.toml", text);
+  MigrationFile f = read_migration_file(dir.file("v.toml"));
+  // Independent of our code: coreutils' sha256sum of the same file.
+  std::string expected = test::run_shell("sha256sum '" + dir.file("v.toml") + "'").substr(0, 64);
+  CHECK(f.sha256 == expected);
+  CHECK(f.sha256 == util::sha256_hex(text));
+  // One byte more is another hash; parsing text alone records none.
+  dir.write("v.toml", text + "\n");
+  CHECK(read_migration_file(dir.file("v.toml")).sha256 != expected);
+  CHECK(parse_migration_file(text, "v.toml").sha256.empty());
 }
 
 }  // namespace migrate

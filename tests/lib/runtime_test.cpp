@@ -1,6 +1,7 @@
 // The version table and the runner, on an in-memory SQLite database.
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include <catch2/catch.hpp>
 
@@ -40,6 +41,38 @@ TEST_CASE("offline version-table statements use literals, as Alembic prints them
   CHECK(sql[0] == "INSERT INTO \"migrate_version\" (version_num) VALUES ('a''1')");
   CHECK(sql[1] == "UPDATE \"migrate_version\" SET version_num='b' WHERE \"migrate_version\".version_num = 'a''1'");
   CHECK(sql[2] == "DELETE FROM \"migrate_version\" WHERE \"migrate_version\".version_num = 'b'");
+}
+
+TEST_CASE("the files table upserts an upgrade's hash and deletes a downgrade's, its name quoted", "[runtime]") {
+  auto conn = migrate::open_connection("sqlite:///:memory:");
+  migrate::VersionTable vt(conn->dialect(), "odd \"versions\"");
+  const migrate::VersionFilesTable& files = vt.files();
+  CHECK(files.name() == "odd \"versions\"_files");
+  CHECK(files.read(*conn).empty());  // absent: no rows, nothing created
+  CHECK_FALSE(conn->table_exists("", files.name()));
+  vt.ensure(*conn);  // both tables
+  CHECK(conn->table_exists("", files.name()));
+  migrate::MigrationFile file;
+  migrate::Step up{"a'1", migrate::Direction::up, "", "a'1"};
+  migrate::Step down{"a'1", migrate::Direction::down, "a'1", ""};
+  file.sha256 = "1111";
+  conn->execute(files.step_statement(up, file));
+  file.sha256 = "2222";
+  conn->execute(files.step_statement(up, file));  // applied again: the new hash
+  CHECK(files.read(*conn) == std::map<std::string, std::string>{{"a'1", "2222"}});
+  conn->execute(files.step_statement(down, file));
+  CHECK(files.read(*conn).empty());
+  conn->execute(files.step_statement(down, file));  // no row (applied before hashes): no error
+  conn->execute(files.step_statement(up, file));
+  vt.apply(*conn, {{VersionChange::Kind::insert, "", "a'1"}});
+  for (const auto& s : vt.purge_statements()) conn->execute(s);
+  CHECK(vt.read(*conn).empty());
+  CHECK(files.read(*conn).empty());
+  // Offline: the same statements with literals.
+  CHECK(files.offline_step_sql(up, file) ==
+        "INSERT INTO \"odd \"\"versions\"\"_files\" (revision, sha256) VALUES ('a''1', '2222') "
+        "ON CONFLICT (revision) DO UPDATE SET sha256 = excluded.sha256");
+  CHECK(files.offline_step_sql(down, file) == "DELETE FROM \"odd \"\"versions\"\"_files\" WHERE revision = 'a''1'");
 }
 
 namespace {

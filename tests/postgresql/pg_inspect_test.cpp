@@ -235,6 +235,29 @@ TEST_CASE("pg reflect of several schemas qualifies all but the first", "[pg]") {
   CHECK(md.tables()[0].name == "regions");
 }
 
+TEST_CASE("pg reflect skips the files table of the version table, whatever its name", "[pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  test::PgDatabase db;
+  auto conn = pg_connect(db.url());
+  conn->execute_script(
+      "CREATE TABLE t (id integer PRIMARY KEY);\n"
+      "CREATE TABLE migrate_version_files (revision varchar(32) PRIMARY KEY, sha256 varchar(64) NOT NULL);\n"
+      "CREATE TABLE app_versions_files (revision varchar(32) PRIMARY KEY, sha256 varchar(64) NOT NULL);\n");
+  auto names = [&](const std::string& version_table) {
+    ReflectOptions opts;
+    opts.version_table = version_table;
+    std::vector<std::string> out;
+    auto md = conn->reflect(opts);
+    for (const auto& t : md.tables()) out.push_back(t.name);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CHECK(names("migrate_version") == std::vector<std::string>{"app_versions_files", "t"});
+  CHECK(names("app_versions") == std::vector<std::string>{"migrate_version_files", "t"});
+  CHECK(names("public.app_versions") == std::vector<std::string>{"migrate_version_files", "t"});
+  CHECK(names("") == std::vector<std::string>{"app_versions_files", "migrate_version_files", "t"});
+}
+
 TEST_CASE("pg reflect skips the version table and applies include and exclude globs", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
   test::PgDatabase db;

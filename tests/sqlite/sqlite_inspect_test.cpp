@@ -1,4 +1,6 @@
 // Reflection of a rich schema, asserted field by field.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "sqlite_test_util.hpp"
@@ -169,6 +171,26 @@ TEST_CASE("reflect applies include and exclude globs and the version table optio
   REQUIRE(md.tables().size() == 2);
   CHECK(md.tables()[1].name == "pairs");
   CHECK(md.unsupported.empty());  // the trigger's table is filtered out
+}
+
+TEST_CASE("reflect skips the files table of the version table, whatever its name", "[sqlite][inspect]") {
+  auto conn = mt::open_memory(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY);\n"
+      "CREATE TABLE Migrate_Version_Files (revision VARCHAR(32) PRIMARY KEY, sha256 VARCHAR(64) NOT NULL);\n"
+      "CREATE TABLE app_versions_files (revision VARCHAR(32) PRIMARY KEY, sha256 VARCHAR(64) NOT NULL);\n");
+  auto names = [&](const std::string& version_table) {
+    migrate::ReflectOptions opts;
+    opts.version_table = version_table;
+    std::vector<std::string> out;
+    auto md = conn->reflect(opts);
+    for (const auto& t : md.tables()) out.push_back(t.name);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // SQLite names are case-insensitive: Migrate_Version_Files is migrate_version's.
+  CHECK(names("migrate_version") == std::vector<std::string>{"app_versions_files", "t"});
+  CHECK(names("app_versions") == std::vector<std::string>{"Migrate_Version_Files", "t"});
+  CHECK(names("") == std::vector<std::string>{"Migrate_Version_Files", "app_versions_files", "t"});
 }
 
 TEST_CASE("reflect_table returns one table or nullopt", "[sqlite][inspect]") {

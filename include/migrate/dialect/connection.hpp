@@ -18,8 +18,13 @@ namespace migrate {
 
 using Row = std::vector<std::optional<std::string>>;
 
+/// The table beside the version table that records the SHA-256 of each applied migration
+/// file: "<version table>_files" (DESIGN.md §8).
+inline std::string version_files_table_name(const std::string& version_table) { return version_table + "_files"; }
+
 struct ReflectOptions {
-  /// The version table: never part of the reflected schema.
+  /// The version table: never part of the reflected schema, and neither is its files
+  /// table (version_files_table_name).
   std::string version_table = "migrate_version";
   /// Schemas to reflect (PostgreSQL); empty = the default schema ("public").
   std::vector<std::string> schemas;

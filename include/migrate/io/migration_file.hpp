@@ -14,11 +14,16 @@ struct MigrationFile {
   std::string create_date;  // RFC 3339, as written
   std::vector<Operation> upgrade;
   std::vector<Operation> downgrade;
+  /// SHA-256 of the file's bytes (64 lower-case hex digits), set by read_migration_file;
+  /// empty for a file parsed from text. The files table records it when the file is
+  /// applied; `migrate check` compares it.
+  std::string sha256;
 };
 
 /// Parses a whole migration file. Throws InputError "path:line:column: ..." for malformed
 /// TOML, a missing `revision`, an unknown op or key, a wrong value type.
 MigrationFile parse_migration_file(const std::string& text, const std::string& path);
+/// Reads and parses a whole migration file, and hashes its bytes (MigrationFile::sha256).
 MigrationFile read_migration_file(const std::string& path);
 /// Reads only the header (revision, down_revision, depends_on, branch_labels, message):
 /// fast path for commands that need only the graph (heads, history). Same errors for

@@ -1,10 +1,11 @@
 // Runner: applies a plan of steps to a database, or prints it as SQL (offline).
 //
 // Online, each migration runs in its own transaction together with its version-table
-// update (or all in one with single_transaction). Inside each step's transaction the
-// version rows are read again, so a step another process applied meanwhile is skipped:
-// two concurrent upgrades apply every migration exactly once. A failure rolls back the
-// failing migration and leaves the database at the last completed revision.
+// update and its files-table row (or all in one with single_transaction). Inside each
+// step's transaction the version rows are read again, so a step another process applied
+// meanwhile is skipped: two concurrent upgrades apply every migration exactly once. A
+// failure rolls back the failing migration and leaves the database at the last
+// completed revision.
 #pragma once
 
 #include <functional>
@@ -25,10 +26,11 @@ struct RunOptions {
   std::function<void(const std::string&)> progress;
 };
 
-/// Runs `steps` online. The version table must exist. Throws DatabaseError naming the
-/// migration file, the op and the SQL when a statement fails (that migration is rolled
-/// back, earlier ones are kept), InputError when a file of the plan is invalid (checked
-/// for every file before the first step runs).
+/// Runs `steps` online. The version table and its files table must exist (ensure()). An
+/// upgrade step records its file's SHA-256 in the files table, a downgrade step removes
+/// it. Throws DatabaseError naming the migration file, the op and the SQL when a
+/// statement fails (that migration is rolled back, earlier ones are kept), InputError
+/// when a file of the plan is invalid (checked for every file before the first step runs).
 void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTable& table,
                const std::vector<Step>& steps, const RunOptions& options);
 
@@ -36,7 +38,8 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
 void run_stamp(Connection& conn, const VersionTable& table, const std::vector<StampStep>& steps);
 
 /// The offline SQL script for `steps`, starting from version rows `start_rows` (empty:
-/// from base, which also creates the version table). Never connects to a database.
+/// from base, which also creates the version table). The script creates the files table
+/// (IF NOT EXISTS when not from base) and writes its rows. Never connects to a database.
 std::string offline_script(const Dialect& dialect, const ScriptDirectory& scripts,
                            const VersionTable& table, const std::vector<std::string>& start_rows,
                            const std::vector<Step>& steps, const RunOptions& options);

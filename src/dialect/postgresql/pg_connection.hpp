@@ -28,7 +28,7 @@ struct PgReflectScope {
   /// empty = none, every table keeps its schema name.
   std::string default_schema;
   std::optional<std::string> only_table;  // reflect just this table name
-  std::string version_table;              // skipped ("" = none)
+  std::string version_table;              // skipped with its files table ("" = none)
   std::vector<std::string> include_tables;
   std::vector<std::string> exclude_tables;
   bool others = true;  // views, sequences, enums, triggers, functions

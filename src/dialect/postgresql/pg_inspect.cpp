@@ -79,10 +79,11 @@ MetaData PgConnection::reflect_scope(const PgReflectScope& scope) {
   auto shown_schema = [&](const std::string& schema) {
     return schema == scope.default_schema ? std::string() : schema;
   };
+  const std::string files_table =
+      scope.version_table.empty() ? "" : version_files_table_name(scope.version_table);
   auto wanted = [&](const std::string& schema, const std::string& name) {
-    if (!scope.version_table.empty() &&
-        (name == scope.version_table || schema + "." + name == scope.version_table))
-      return false;
+    for (const std::string* skipped : {&scope.version_table, &files_table})
+      if (!skipped->empty() && (name == *skipped || schema + "." + name == *skipped)) return false;
     std::string qualified = shown_schema(schema).empty() ? name : schema + "." + name;
     if (!scope.include_tables.empty() && !util::matches_any(scope.include_tables, name) &&
         !util::matches_any(scope.include_tables, qualified))

@@ -150,10 +150,13 @@ MetaData SqliteConnection::reflect_impl(const ReflectOptions& options, const std
   std::optional<std::string> filter;
   if (only) filter = *only;
 
+  const std::string version_key = options.version_table.empty() ? "" : key(options.version_table);
+  const std::string files_key =
+      options.version_table.empty() ? "" : key(version_files_table_name(options.version_table));
   auto wanted = [&](const std::string& name) {
     std::string k = key(name);
     if (util::starts_with(k, "sqlite_")) return false;
-    if (!options.version_table.empty() && k == key(options.version_table)) return false;
+    if (!version_key.empty() && (k == version_key || k == files_key)) return false;
     if (!options.include_tables.empty() && !util::matches_any(options.include_tables, name))
       return false;
     return !util::matches_any(options.exclude_tables, name);
