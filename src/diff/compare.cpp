@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include <migrate/error.hpp>
+
 #include "util/strings.hpp"
 
 namespace migrate {
@@ -615,8 +617,25 @@ void compare_sequences(const MetaData& live, const MetaData& declared, const Dia
 
 }  // namespace
 
+namespace {
+
+std::string display_name(const Dialect& dialect) {
+  return dialect.name() == "sqlite" ? "SQLite" : dialect.name() == "postgresql" ? "PostgreSQL" : std::string(dialect.name());
+}
+
+}  // namespace
+
 Diff compare(const MetaData& live, const MetaData& declared, const Dialect& dialect,
              const CompareOptions& options) {
+  // Refused here, before a migration that could never be applied is written.
+  if (!dialect.capabilities().enums && !declared.enums.empty())
+    throw InputError(fmt::format("the models declare enum type '{}', but {} has no enum types "
+                                 "(enums and sequences are PostgreSQL only; use a CHECK constraint)",
+                                 declared.enums.front().qualified_name(), display_name(dialect)));
+  if (!dialect.capabilities().sequences && !declared.sequences.empty())
+    throw InputError(fmt::format("the models declare sequence '{}', but {} has no sequences "
+                                 "(enums and sequences are PostgreSQL only)",
+                                 declared.sequences.front().qualified_name(), display_name(dialect)));
   Diff tables;
   compare_tables(live, declared, dialect, options, tables);
 

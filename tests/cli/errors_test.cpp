@@ -42,6 +42,23 @@ void malformed_models(const std::string& backend) {
 
 ON_EVERY_DIALECT("a malformed models.toml is exit 2 naming file and line", malformed_models)
 
+TEST_CASE("sqlite: enums and sequences in the models are exit 2 before a migration is written", "[cli]") {
+  Project p("sqlite");
+  p.write_config();
+  p.write_models(std::string("[enums.mood]\nvalues = [\"sad\", \"ok\"]\n") + kModels);
+  RunResult r = p.run({"revision", "--autogenerate", "-m", "x"});
+  REQUIRE_RC(r, 2);
+  CHECK(first_line(r.err) ==
+        "error: the models declare enum type 'mood', but SQLite has no enum types (enums and sequences are "
+        "PostgreSQL only; use a CHECK constraint)");
+  CHECK(p.version_files().empty());
+  p.write_models(std::string("[sequences.ticket]\nstart = 10\n") + kModels);
+  r = p.run({"check"});
+  REQUIRE_RC(r, 2);
+  CHECK(first_line(r.err).find("sequence 'ticket'") != std::string::npos);
+  CHECK(p.tables().empty());
+}
+
 void unknown_revision(const std::string& backend) {
   Project p(backend);
   p.write_config();

@@ -39,6 +39,8 @@ struct Capabilities {
   bool schemas = false;             // has named schemas
   bool comments = false;            // COMMENT ON
   bool concurrent_index = false;
+  bool enums = false;      // CREATE TYPE ... AS ENUM
+  bool sequences = false;  // CREATE SEQUENCE
   /// render() reads the database as it stands before the op (SQLite rebuilds reflect
   /// their table), so each op must run before the next is rendered. Otherwise a
   /// migration step can be rendered whole and sent as one batch.

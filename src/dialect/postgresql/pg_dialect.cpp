@@ -20,6 +20,8 @@ Capabilities PgDialect::capabilities() const {
   c.schemas = true;
   c.comments = true;
   c.concurrent_index = true;
+  c.enums = true;
+  c.sequences = true;
   return c;
 }
 
