@@ -154,11 +154,14 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
   // that transaction commits (or before a statement that must run outside it commits it
   // early): no other session can see the rows in between, and on PostgreSQL an UPDATE of
   // the version row after every step was 6% of a 1000-step run. `written_rows` is what
-  // the table holds.
+  // the table holds; the files-table rows of the steps done wait in `pending_files`.
   std::vector<std::string> written_rows;
+  std::vector<Statement> pending_files;
   std::function<void()> write_versions = [&] {
     if (!outer || !known_rows) return;
     std::vector<Statement> stmts = table.statements(RevisionGraph::net_changes(written_rows, *known_rows));
+    for (auto& f : pending_files) stmts.push_back(std::move(f));
+    pending_files.clear();
     if (stmts.empty()) return;
     conn.execute_batch(stmts, [](size_t, const DatabaseError& e) {
       throw DatabaseError(fmt::format("version table update before commit: {}", e.what()), e.sql(), e.sqlstate());
@@ -187,9 +190,13 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
         StepExecutor exec(conn, file, step, ctx, write_versions);
         for (size_t k = 0; k < ops.size(); ++k) exec.run_op(ops[k], k);
         auto changes = graph.version_changes(rows, step);
-        // The files-table row goes with each step, also in one transaction for the run.
-        std::vector<Statement> update = outer ? std::vector<Statement>{} : table.statements(changes);
-        update.push_back(table.files().step_statement(step, file));
+        std::vector<Statement> update;
+        if (outer) {
+          pending_files.push_back(table.files().step_statement(step, file));
+        } else {
+          update = table.statements(changes);
+          update.push_back(table.files().step_statement(step, file));
+        }
         exec.finish(std::move(update));
         if (!outer) conn.commit();
         known_rows = RevisionGraph::apply_changes(std::move(rows), changes);

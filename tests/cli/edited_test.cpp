@@ -148,6 +148,20 @@ void deleted_file(const std::string& backend) {
 
 ON_EVERY_DIALECT("check refuses an applied revision whose migration file is gone", deleted_file)
 
+void broken_edit(const std::string& backend) {
+  // An edit that breaks the file's ops is still an edit: check hashes the bytes without
+  // parsing them, and says so.
+  Project p(backend);
+  two_applied_revisions(p);
+  const std::string a1 = sha256sum(p, "a1_t.toml");
+  append(p, "a1_t.toml", "[[upgrade]]\nop = \"no_such_op\"\n");
+  RunResult check = p.run({"check"});
+  REQUIRE_RC(check, 1);
+  CHECK(check.out.find(edited_line("a1_t.toml", a1, sha256sum(p, "a1_t.toml"))) != std::string::npos);
+}
+
+ON_EVERY_DIALECT("check reports an applied file whose edit broke it, without parsing it", broken_edit)
+
 void offline_files_table(const std::string& backend) {
   Project p(backend);
   two_applied_revisions(p);

@@ -51,7 +51,7 @@ class VersionFilesTable {
   /// is_applied) whose file's hash differs from the recorded one, in load order. Rows of
   /// revisions that are not applied, and applied revisions without a row (applied before
   /// migrate recorded hashes, or stamped), are not compared; nor is anything when the
-  /// table is absent. Reads each compared file whole (ScriptDirectory::load).
+  /// table is absent. Reads and hashes each compared file, without parsing it.
   std::vector<EditedFile> edited_files(Connection& conn, const ScriptDirectory& scripts,
                                        const std::vector<std::string>& version_rows) const;
 
