@@ -3,7 +3,7 @@
 # from Debian 12's packages. Run as root on a fresh machine; installs only what is missing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(g++ cmake ninja-build pkg-config libsqlite3-dev libpq-dev libssl-dev libcli11-dev libtomlplusplus-dev
+pkgs=(g++ cmake ninja-build pkg-config libsqlite3-dev libpq-dev libmd-dev libcli11-dev libtomlplusplus-dev
       libfmt-dev catch2 nlohmann-json3-dev sqlite3 ca-certificates)
 if [ "${1:-}" = "--postgres" ]; then
   pkgs+=(postgresql-15 postgresql-client-15)

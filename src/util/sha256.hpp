@@ -1,5 +1,5 @@
-// SHA-256 through OpenSSL's libcrypto (internal). Built into migrate_io, which hashes
-// each migration file it reads whole (the applied-file check of `migrate check`).
+// SHA-256 through libmd (internal). Built into migrate_io, which hashes each migration
+// file it reads whole (the applied-file check of `migrate check`).
 #pragma once
 
 #include <string>
