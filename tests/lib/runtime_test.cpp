@@ -143,20 +143,31 @@ TEST_CASE("postgresql: the runner applies steps, keeps completed ones on failure
   check_runner_failure(db.url());
 }
 
+namespace {
+
+const char* const kCreateT =
+    "revision = \"a\"\nmessage = \"one\"\n[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE t (x INTEGER)\"\n";
+
+/// Upgrades to the heads of `versions` with single_transaction.
+void upgrade_in_one_transaction(migrate::Connection& conn, const migrate::VersionTable& vt,
+                                const std::string& versions) {
+  migrate::ScriptDirectory scripts(versions);
+  migrate::RunOptions opts;
+  opts.single_transaction = true;
+  migrate::run_steps(conn, scripts, vt, scripts.graph().upgrade_steps({}, "heads"), opts);
+}
+
+}  // namespace
+
 TEST_CASE("single_transaction rolls back every step on failure", "[runtime]") {
   migrate::test::TempDir dir;
-  dir.write("versions/a_one.toml",
-            "revision = \"a\"\nmessage = \"one\"\n[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE t (x INTEGER)\"\n");
+  dir.write("versions/a_one.toml", kCreateT);
   dir.write("versions/b_two.toml",
             "revision = \"b\"\ndown_revision = \"a\"\nmessage = \"two\"\n[[upgrade]]\nop = \"sql\"\nsql = \"BOGUS\"\n");
-  migrate::ScriptDirectory scripts(dir.file("versions"));
   auto conn = migrate::open_connection("sqlite:///" + dir.file("db.sqlite"));
   migrate::VersionTable vt(conn->dialect(), "migrate_version");
   vt.ensure(*conn);
-  migrate::RunOptions opts;
-  opts.single_transaction = true;
-  CHECK_THROWS_AS(migrate::run_steps(*conn, scripts, vt, scripts.graph().upgrade_steps({}, "heads"), opts),
-                  migrate::DatabaseError);
+  CHECK_THROWS_AS(upgrade_in_one_transaction(*conn, vt, dir.file("versions")), migrate::DatabaseError);
   CHECK(vt.read(*conn).empty());
   CHECK_FALSE(conn->table_exists("", "t"));
 }
@@ -166,21 +177,16 @@ TEST_CASE("single_transaction writes the version rows before a statement that mu
   // b's op commits the run's transaction early; c then fails and rolls back to that
   // point, where the version table must already say "a".
   migrate::test::TempDir dir;
-  dir.write("versions/a_one.toml",
-            "revision = \"a\"\nmessage = \"one\"\n[[upgrade]]\nop = \"sql\"\nsql = \"CREATE TABLE t (x INTEGER)\"\n");
+  dir.write("versions/a_one.toml", kCreateT);
   dir.write("versions/b_two.toml",
             "revision = \"b\"\ndown_revision = \"a\"\nmessage = \"two\"\n[[upgrade]]\nop = \"sql\"\n"
             "sql = \"INSERT INTO t VALUES (1)\"\ntransaction = false\n");
   dir.write("versions/c_three.toml",
             "revision = \"c\"\ndown_revision = \"b\"\nmessage = \"three\"\n[[upgrade]]\nop = \"sql\"\nsql = \"BOGUS\"\n");
-  migrate::ScriptDirectory scripts(dir.file("versions"));
   auto conn = migrate::open_connection("sqlite:///" + dir.file("db.sqlite"));
   migrate::VersionTable vt(conn->dialect(), "migrate_version");
   vt.ensure(*conn);
-  migrate::RunOptions opts;
-  opts.single_transaction = true;
-  CHECK_THROWS_AS(migrate::run_steps(*conn, scripts, vt, scripts.graph().upgrade_steps({}, "heads"), opts),
-                  migrate::DatabaseError);
+  CHECK_THROWS_AS(upgrade_in_one_transaction(*conn, vt, dir.file("versions")), migrate::DatabaseError);
   CHECK_FALSE(conn->in_transaction());
   CHECK(vt.read(*conn) == std::vector<std::string>{"a"});
   CHECK(conn->query({"SELECT COUNT(*) FROM t"})[0][0] == std::optional<std::string>("1"));
@@ -188,7 +194,6 @@ TEST_CASE("single_transaction writes the version rows before a statement that mu
   std::filesystem::remove(dir.file("versions/c_three.toml"));
   conn->execute({"DROP TABLE t"});
   conn->execute({"DELETE FROM migrate_version"});
-  migrate::ScriptDirectory two(dir.file("versions"));
-  migrate::run_steps(*conn, two, vt, two.graph().upgrade_steps({}, "heads"), opts);
+  upgrade_in_one_transaction(*conn, vt, dir.file("versions"));
   CHECK(vt.read(*conn) == std::vector<std::string>{"b"});
 }
