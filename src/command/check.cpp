@@ -138,7 +138,8 @@ bool cmd_check(const GlobalOptions& g, const Output& out) {
   }
   report_unsupported(live, out);
   if (diff.empty()) {
-    out.out("No differences: the database matches the models.");
+    out.out(edited.empty() ? "No differences: the database matches the models."
+                           : "The database matches the models, but applied migration files were edited:");
   } else {
     out.out(fmt::format("{} difference{} between the models and the database:", diff.upgrade.size(),
                         diff.upgrade.size() == 1 ? "" : "s"));
