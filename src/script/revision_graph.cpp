@@ -61,11 +61,6 @@ void verify_label(const Revision& r, const std::string& label) {
                        " is empty or contains '@' or whitespace");
 }
 
-template <class T>
-void push_unique(std::vector<T>& v, const T& x) {
-  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
-}
-
 }  // namespace
 
 int Index::find_id(std::string_view id) const {

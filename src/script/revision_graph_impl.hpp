@@ -57,6 +57,12 @@ struct Relative {
 /// match, unlike Alembic's prefix match, so "c1+1junk" is not read as "c1+1").
 std::optional<Relative> parse_relative(std::string_view spec);
 
+/// Appends x to v unless v holds it already.
+template <class T>
+void push_unique(std::vector<T>& v, const T& x) {
+  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+}
+
 /// A read-only run of revision numbers: a row of an Adjacency or a whole vector (a
 /// stand-in for C++20's std::span<const int>).
 class Revs {

@@ -18,11 +18,6 @@ namespace graph {
 
 namespace {
 
-template <class T>
-void push_unique(std::vector<T>& v, const T& x) {
-  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
-}
-
 bool contains(Revs v, int x) { return v.contains(x); }
 
 std::vector<int> dedupe(const std::vector<int>& v) {
