@@ -8,16 +8,16 @@ namespace migrate {
 
 MetaData::MetaData(std::vector<Table> tables) : tables_(std::move(tables)) {
   by_name_.reserve(tables_.size());
-  for (size_t i = 0; i < tables_.size(); ++i) {
-    std::string key = tables_[i].qualified_name();
-    if (!by_name_.emplace(key, i).second) throw InputError("table '" + key + "' is declared twice");
-  }
+  for (size_t i = 0; i < tables_.size(); ++i) index_name(tables_[i].qualified_name(), i);
+}
+
+void MetaData::index_name(std::string key, size_t i) {
+  auto [it, fresh] = by_name_.emplace(std::move(key), i);
+  if (!fresh) throw InputError("table '" + it->first + "' is declared twice");
 }
 
 Table& MetaData::add_table(Table table) {
-  std::string key = table.qualified_name();
-  if (by_name_.count(key)) throw InputError("table '" + key + "' is declared twice");
-  by_name_.emplace(key, tables_.size());
+  index_name(table.qualified_name(), tables_.size());
   tables_.push_back(std::move(table));
   return tables_.back();
 }

@@ -96,6 +96,8 @@ class MetaData {
 
  private:
   void reindex();
+  /// Maps `key` to tables_[i]; throws InputError "table 'k' is declared twice" when taken.
+  void index_name(std::string key, size_t i);
   std::vector<Table> tables_;
   std::unordered_map<std::string, size_t> by_name_;
 };
