@@ -29,6 +29,11 @@ void Connection::execute_batch(const std::vector<Statement>& stmts, const BatchF
   }
 }
 
+void Connection::execute_batch_and_commit(const std::vector<Statement>& stmts, const BatchFailure& failed) {
+  execute_batch(stmts, failed);
+  commit();
+}
+
 void Connection::run_script_statements(const std::vector<ScriptStatement>& statements,
                                        std::vector<ScriptFailure>* failures) {
   std::vector<const ScriptStatement*> pending;

@@ -96,21 +96,26 @@ class StepExecutor {
   }
 
   /// Sends what is pending, with the step's version-table statements (the files-table
-  /// row, and the version rows unless the run writes those once at its end).
-  void finish(std::vector<Statement> version_update) {
+  /// row, and the version rows unless the run writes those once at its end); with
+  /// `commit`, the step's transaction ends with them (on PostgreSQL in the same round
+  /// trip).
+  void finish(std::vector<Statement> version_update, bool commit) {
     for (auto& s : version_update) {
       pending_.push_back(std::move(s));
       origins_.push_back({nullptr, 0});
     }
-    flush();
+    flush(commit);
   }
 
  private:
-  void flush() {
-    if (pending_.empty()) return;
-    conn_.execute_batch(pending_, [this](size_t i, const DatabaseError& e) {
+  void flush(bool commit = false) {
+    auto failed = [this](size_t i, const DatabaseError& e) {
       rethrow_in_step(e, file_, step_, origins_[i].index, origins_[i].op, pending_[i].sql);
-    });
+    };
+    if (commit)
+      conn_.execute_batch_and_commit(pending_, failed);
+    else if (!pending_.empty())
+      conn_.execute_batch(pending_, failed);
     pending_.clear();
     origins_.clear();
   }
@@ -197,8 +202,7 @@ void run_steps(Connection& conn, const ScriptDirectory& scripts, const VersionTa
           update = table.statements(changes);
           update.push_back(table.files().step_statement(step, file));
         }
-        exec.finish(std::move(update));
-        if (!outer) conn.commit();
+        exec.finish(std::move(update), !outer);
         known_rows = RevisionGraph::apply_changes(std::move(rows), changes);
       } catch (...) {
         if (!outer && conn.in_transaction()) {

@@ -128,6 +128,22 @@ void check_runner_failure(const std::string& url) {
   }
   conn->rollback();
   CHECK(vt.read(*conn) == std::vector<std::string>{"elsewhere"});
+  // The same when the update ends the step's transaction (on PostgreSQL, the server
+  // counts the rows, since the COMMIT travels with the update): nothing is committed.
+  try {
+    migrate::VersionChange change{migrate::VersionChange::Kind::update, "a", "b"};
+    std::vector<migrate::Statement> stmts{{"INSERT INTO t VALUES (5)"}};
+    for (auto& s : vt.statements({change})) stmts.push_back(std::move(s));
+    conn->begin();
+    conn->execute_batch_and_commit(stmts, [](size_t, const migrate::DatabaseError& e) { throw e; });
+    FAIL("the version update matched a row");
+  } catch (const migrate::DatabaseError& e) {
+    CHECK(std::string(e.what()).rfind(
+              "online migration expected to match one row when updating 'a' to 'b' in 'migrate_version'; ", 0) == 0);
+  }
+  conn->rollback();
+  CHECK(vt.read(*conn) == std::vector<std::string>{"elsewhere"});
+  CHECK(conn->query({"SELECT COUNT(*) FROM t"})[0][0] == std::optional<std::string>("0"));
 }
 
 }  // namespace

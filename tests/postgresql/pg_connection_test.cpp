@@ -233,6 +233,95 @@ TEST_CASE("pg execute_batch pipelines a transaction's statements and names the o
   CHECK(conn->round_trip_count() == before);
 }
 
+TEST_CASE("pg execute_batch_and_commit ends the transaction in the same round trip", "[pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  test::PgDatabase db;
+  auto conn = pg_connect(db.url());
+  auto other = pg_connect(db.url());
+  conn->execute_script("CREATE TABLE t (x int); INSERT INTO t VALUES (1)");
+  std::vector<std::pair<size_t, std::string>> failures;
+  auto record = [&](size_t i, const DatabaseError& e) {
+    failures.emplace_back(i, e.what());
+    throw e;
+  };
+  Statement update{"UPDATE t SET x = $1 WHERE x = $2", {std::string("2"), std::string("1")}};
+  update.expected_rows = 1;
+  update.check_message = "expected one row";
+
+  // BEGIN, the statements, the update checked by the server, and COMMIT: one round trip,
+  // and another session sees the rows.
+  size_t before = conn->round_trip_count();
+  conn->begin();
+  conn->execute_batch_and_commit({Statement{"INSERT INTO t VALUES (10)"}, update}, record);
+  CHECK(conn->round_trip_count() - before == 1);
+  CHECK(failures.empty());
+  CHECK_FALSE(conn->in_transaction());
+  CHECK(scalar(*other, "SELECT string_agg(x::text, ',' ORDER BY x) FROM t") == "2,10");
+
+  // A count other than expected_rows fails the update, by index, with its check message;
+  // the COMMIT is skipped and nothing of the batch is kept.
+  conn->begin();
+  CHECK_THROWS_AS(conn->execute_batch_and_commit({Statement{"INSERT INTO t VALUES (11)"}, update}, record),
+                  DatabaseError);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].first == 1);
+  CHECK(failures[0].second == "expected one row; another number found");
+  CHECK(conn->in_transaction());
+  conn->rollback();
+  CHECK(scalar(*other, "SELECT string_agg(x::text, ',' ORDER BY x) FROM t") == "2,10");
+  // Two matching rows fail as well: the count must be exact.
+  failures.clear();
+  conn->execute_script("INSERT INTO t VALUES (1), (1)");
+  conn->begin();
+  CHECK_THROWS_AS(conn->execute_batch_and_commit({update}, record), DatabaseError);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].second == "expected one row; another number found");
+  conn->rollback();
+  CHECK(scalar(*other, "SELECT count(*) FROM t WHERE x = 1") == "2");
+  conn->execute_script("DELETE FROM t WHERE x = 1");
+
+  // Any failing statement skips the COMMIT.
+  failures.clear();
+  conn->begin();
+  CHECK_THROWS_AS(conn->execute_batch_and_commit({Statement{"INSERT INTO t VALUES (12)"},
+                                                  Statement{"INSERT INTO nope VALUES (1)"}},
+                                                 record),
+                  DatabaseError);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].first == 1);
+  conn->rollback();
+  CHECK(scalar(*other, "SELECT count(*) FROM t") == "2");
+
+  // A batch that ends with a statement of several commands commits after it, on its own.
+  before = conn->round_trip_count();
+  conn->begin();
+  conn->execute_batch_and_commit({Statement{"INSERT INTO t VALUES (13)"},
+                                  Statement{"INSERT INTO t VALUES (14); INSERT INTO t VALUES (15)"}},
+                                 record);
+  CHECK(conn->round_trip_count() - before == 3);
+  CHECK_FALSE(conn->in_transaction());
+  CHECK(scalar(*other, "SELECT count(*) FROM t") == "5");
+
+  // A COMMIT that fails (a deferred constraint) is no statement's failure: it is thrown
+  // as it is, and the transaction is over, with nothing kept.
+  conn->execute_script(
+      "CREATE TABLE p (id int PRIMARY KEY);"
+      "CREATE TABLE ch (p int REFERENCES p DEFERRABLE INITIALLY DEFERRED)");
+  failures.clear();
+  conn->begin();
+  try {
+    conn->execute_batch_and_commit({Statement{"INSERT INTO t VALUES (16)"}, Statement{"INSERT INTO ch VALUES (7)"}},
+                                   record);
+    FAIL("the deferred foreign key should fail the COMMIT");
+  } catch (const DatabaseError& e) {
+    CHECK(e.sqlstate() == "23503");
+    CHECK(e.sql() == "COMMIT");
+  }
+  CHECK(failures.empty());
+  CHECK_FALSE(conn->in_transaction());
+  CHECK(scalar(*other, "SELECT count(*) FROM t") == "5");
+}
+
 TEST_CASE("pg advisory lock excludes a second session until released", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
   test::PgDatabase db;

@@ -66,6 +66,12 @@ class Connection {
   /// a migration step costs one round trip to the server, not one per statement. Used
   /// inside a transaction (outside one, PostgreSQL runs a batch as one transaction).
   virtual void execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed);
+  /// execute_batch(stmts, failed), then commit(): the last statements of the open
+  /// transaction and its end. PostgreSQL sends the COMMIT in the same pipeline, so a
+  /// migration step is one round trip; the server then checks expected_rows (see
+  /// Statement), since the client cannot stop a COMMIT it has already sent. When a
+  /// statement fails, nothing is committed and the transaction is left for rollback().
+  virtual void execute_batch_and_commit(const std::vector<Statement>& stmts, const BatchFailure& failed);
 
   /// Transactions. begin() takes the write lock at once where the database has one
   /// (SQLite BEGIN IMMEDIATE), so that re-checks done inside are authoritative.

@@ -27,7 +27,9 @@ struct Statement {
   std::string check_message;
   /// The statement must change exactly this many rows (the version-table updates, which
   /// so prove that the database was at the revision they replace); otherwise execution
-  /// fails with DatabaseError "<check_message>; <n> found".
+  /// fails with DatabaseError "<check_message>; <n> found". Only for a plain INSERT,
+  /// UPDATE or DELETE without RETURNING: PostgreSQL's execute_batch_and_commit wraps it
+  /// in `WITH changed AS (... RETURNING 1)` to have the server check the count.
   std::optional<size_t> expected_rows;
   /// Must run outside a transaction (CREATE INDEX CONCURRENTLY, ...).
   bool no_transaction = false;

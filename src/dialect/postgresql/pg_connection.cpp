@@ -2,7 +2,10 @@
 
 #include <libpq-fe.h>
 
+#include <string_view>
 #include <thread>
+
+#include <fmt/format.h>
 
 #include <migrate/error.hpp>
 
@@ -265,10 +268,28 @@ bool pipelinable(const Statement& s) { return !s.params.empty() || !may_hold_sev
 }  // namespace
 
 void PgConnection::execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed) {
-  for (size_t i = 0; i < stmts.size();) {
-    size_t end = i;
-    while (end < stmts.size() && pipelinable(stmts[end])) ++end;
-    if (end == i) {  // one statement of several commands, on its own
+  run_batch(stmts, 0, stmts.size(), failed);
+}
+
+void PgConnection::execute_batch_and_commit(const std::vector<Statement>& stmts, const BatchFailure& failed) {
+  // The COMMIT joins the batch's last pipeline: the statements after the last one that
+  // must go alone, or whose rows the client must look at (must_return_no_rows).
+  size_t tail = stmts.size();
+  while (tail > 0 && pipelinable(stmts[tail - 1]) && !stmts[tail - 1].must_return_no_rows) --tail;
+  if (tail == stmts.size() || !in_transaction()) {
+    Connection::execute_batch_and_commit(stmts, failed);
+    return;
+  }
+  run_batch(stmts, 0, tail, failed);
+  run_pipeline(stmts, tail, stmts.size(), failed, true);
+}
+
+void PgConnection::run_batch(const std::vector<Statement>& stmts, size_t begin, size_t end,
+                             const BatchFailure& failed) {
+  for (size_t i = begin; i < end;) {
+    size_t stop = i;
+    while (stop < end && pipelinable(stmts[stop])) ++stop;
+    if (stop == i) {  // one statement of several commands, on its own
       try {
         execute(stmts[i]);
       } catch (const DatabaseError& e) {
@@ -277,41 +298,54 @@ void PgConnection::execute_batch(const std::vector<Statement>& stmts, const Batc
       }
       ++i;
     } else {
-      run_pipeline(stmts, i, end, failed);
-      i = end;
+      run_pipeline(stmts, i, stop, failed);
+      i = stop;
     }
   }
 }
 
 void PgConnection::run_pipeline(const std::vector<Statement>& stmts, size_t begin, size_t end,
-                                const BatchFailure& failed) {
+                                const BatchFailure& failed, bool commit) {
   pg_conn* c = conn_.get();
   if (!PQenterPipelineMode(c)) fail(nullptr, stmts[begin].sql);
   ++round_trips_;
   // Everything is sent first, then the results are read in order. After a failure the
-  // server skips the rest up to the sync (PGRES_PIPELINE_ABORTED); every result must
-  // still be read before pipeline mode can end.
+  // server skips the rest up to the sync (PGRES_PIPELINE_ABORTED), the COMMIT included;
+  // every result must still be read before pipeline mode can end.
   struct Sent {
     const Statement* stmt;
-    std::optional<size_t> index;  // in `stmts`; none for the deferred BEGIN
+    std::optional<size_t> index;  // in `stmts`; none for the deferred BEGIN and the COMMIT
+    std::string checked_sql;      // expected_rows checked by the server (before a COMMIT)
   };
   std::vector<Sent> sent;
   static const Statement kBegin{"BEGIN"};
-  if (begin_pending_) sent.push_back({&kBegin, std::nullopt});
+  static const Statement kCommit{"COMMIT"};
+  if (begin_pending_) sent.push_back({&kBegin, std::nullopt, {}});
   begin_pending_ = false;
-  for (size_t i = begin; i < end; ++i) sent.push_back({&stmts[i], i});
+  for (size_t i = begin; i < end; ++i) {
+    const Statement& s = stmts[i];
+    // A COMMIT sent behind the statement cannot wait for the client to count its rows:
+    // the server counts them, and a wrong count (division by zero) aborts the transaction.
+    std::string checked;
+    if (commit && s.expected_rows)
+      checked = fmt::format("WITH changed AS ({} RETURNING 1) SELECT 1 / (count(*) = {})::int FROM changed", s.sql,
+                            *s.expected_rows);
+    sent.push_back({&s, i, std::move(checked)});
+  }
+  if (commit) sent.push_back({&kCommit, std::nullopt, {}});
   bool send_failed = false;
   for (const Sent& s : sent) {
     std::vector<const char*> values = param_values(s.stmt->params);
     ++query_count_;
-    if (!PQsendQueryParams(c, s.stmt->sql.c_str(), static_cast<int>(values.size()), nullptr,
+    const std::string& sql = s.checked_sql.empty() ? s.stmt->sql : s.checked_sql;
+    if (!PQsendQueryParams(c, sql.c_str(), static_cast<int>(values.size()), nullptr,
                            values.empty() ? nullptr : values.data(), nullptr, nullptr, 0)) {
       send_failed = true;
       break;
     }
   }
   std::optional<DatabaseError> error;
-  std::optional<size_t> error_index;  // none: the BEGIN or the connection failed
+  std::optional<size_t> error_index;  // none: the BEGIN, the COMMIT or the connection failed
   if (send_failed || !PQpipelineSync(c))
     error.emplace(DatabaseError("PostgreSQL error: " + first_line(PQerrorMessage(c))));
   // One result (then a null) per statement sent, then the sync's.
@@ -319,12 +353,22 @@ void PgConnection::run_pipeline(const std::vector<Statement>& stmts, size_t begi
     Result r(PQgetResult(c));
     while (pg_result* extra = PQgetResult(c)) PQclear(extra);
     if (error || (r && PQresultStatus(r.get()) == PGRES_PIPELINE_ABORTED)) continue;
+    const Sent& s = sent[k];
     try {
-      if (!r || !succeeded(r.get())) fail(r.get(), sent[k].stmt->sql);
-      check_result(r.get(), *sent[k].stmt);
+      if (r && !succeeded(r.get()) && !s.checked_sql.empty()) {
+        const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+        if (state && std::string_view(state) == "22012")  // division_by_zero: the count differed
+          throw DatabaseError(s.stmt->check_message + "; another number found", s.stmt->sql, "check");
+      }
+      if (!r || !succeeded(r.get())) fail(r.get(), s.stmt->sql);
+      if (s.checked_sql.empty()) check_result(r.get(), *s.stmt);
+      // A COMMIT in an aborted transaction succeeds as ROLLBACK; none can reach one here,
+      // since a failure skips the COMMIT, but nothing would be committed then.
+      if (s.stmt == &kCommit && std::string_view(PQcmdStatus(r.get())) != "COMMIT")
+        throw DatabaseError("PostgreSQL error: the transaction was rolled back instead of committed", "COMMIT");
     } catch (const DatabaseError& e) {
       error.emplace(e);
-      error_index = sent[k].index;
+      error_index = s.index;
     }
   }
   if (!send_failed) {

@@ -50,6 +50,7 @@ class PgConnection : public Connection {
   /// transaction just begun included. A statement holding several commands (an sql op)
   /// cannot be pipelined and runs on its own.
   void execute_batch(const std::vector<Statement>& stmts, const BatchFailure& failed) override;
+  void execute_batch_and_commit(const std::vector<Statement>& stmts, const BatchFailure& failed) override;
   /// BEGIN is sent with the transaction's first statement rather than on its own.
   void begin() override;
   void commit() override;
@@ -121,8 +122,12 @@ class PgConnection : public Connection {
   /// PQexecParams otherwise). Throws DatabaseError unless the command succeeded.
   Result run(const std::string& sql, const std::vector<std::optional<std::string>>& params);
   [[noreturn]] void fail(pg_result* result, const std::string& sql) const;
-  /// execute_batch for stmts[begin, end), none of several commands: one pipeline.
-  void run_pipeline(const std::vector<Statement>& stmts, size_t begin, size_t end, const BatchFailure& failed);
+  /// execute_batch for stmts[begin, end).
+  void run_batch(const std::vector<Statement>& stmts, size_t begin, size_t end, const BatchFailure& failed);
+  /// execute_batch for stmts[begin, end), none of several commands: one pipeline. With
+  /// `commit`, a COMMIT ends the pipeline and the server checks expected_rows.
+  void run_pipeline(const std::vector<Statement>& stmts, size_t begin, size_t end, const BatchFailure& failed,
+                    bool commit = false);
   /// Sends the BEGIN that begin() deferred, if any.
   void send_pending_begin();
   /// Throws when a command's result breaks the statement's checks
