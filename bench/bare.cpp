@@ -242,6 +242,53 @@ int bare_pg_exec(const std::string& url, const std::string& file, bool one) {
   return 0;
 }
 
+// What `migrate upgrade` does per migration on PostgreSQL, without migrate: per statement
+// (one revision), one pipelined round trip holding BEGIN, the statement, the version
+// row's UPDATE with its row count checked by the server (it fails when it moves no
+// row), the files-table upsert (bound values) and COMMIT.
+int bare_pg_migrations(const std::string& url, const std::string& file) {
+  PgConn c = pg_connect(url);
+  auto stmts = split_statements(read_text_file(file));
+  pg_exec(c.get(), "CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL, "
+                   "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))");
+  pg_exec(c.get(), "CREATE TABLE IF NOT EXISTS migrate_version_files (revision VARCHAR(32) NOT NULL, "
+                   "sha256 VARCHAR(64) NOT NULL, CONSTRAINT migrate_version_files_pkc PRIMARY KEY (revision))");
+  pg_exec(c.get(), "INSERT INTO alembic_version VALUES ('0')");
+  const char* update =
+      "WITH changed AS (UPDATE alembic_version SET version_num = $1 WHERE version_num = $2 RETURNING 1) "
+      "SELECT 1 / (count(*) = 1)::int FROM changed";
+  const char* upsert = "INSERT INTO migrate_version_files (revision, sha256) VALUES ($1, $2) "
+                       "ON CONFLICT (revision) DO UPDATE SET sha256 = excluded.sha256";
+  const std::string hash(64, 'a');
+  if (PQenterPipelineMode(c.get()) != 1) throw std::runtime_error("PostgreSQL: cannot enter pipeline mode");
+  auto send = [&](const char* sql, int n, const char* const* values) {
+    if (PQsendQueryParams(c.get(), sql, n, nullptr, values, nullptr, nullptr, 0) != 1)
+      throw std::runtime_error("PostgreSQL: " + std::string(PQerrorMessage(c.get())));
+  };
+  for (size_t i = 0; i < stmts.size(); ++i) {
+    std::string to = std::to_string(i + 1);
+    std::string from = std::to_string(i);
+    const char* moved[] = {to.c_str(), from.c_str()};
+    const char* row[] = {to.c_str(), hash.c_str()};
+    send("BEGIN", 0, nullptr);
+    send(stmts[i].c_str(), 0, nullptr);
+    send(update, 2, moved);
+    send(upsert, 2, row);
+    send("COMMIT", 0, nullptr);
+    if (PQpipelineSync(c.get()) != 1) throw std::runtime_error("PostgreSQL: " + std::string(PQerrorMessage(c.get())));
+    for (int q = 0; q < 5; ++q) {
+      PgResult r(PQgetResult(c.get()));
+      auto st = PQresultStatus(r.get());
+      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        throw std::runtime_error("PostgreSQL: " + std::string(PQresultErrorMessage(r.get())));
+      while (PGresult* extra = PQgetResult(c.get())) PQclear(extra);  // the NULL after each query
+    }
+    PgResult sync(PQgetResult(c.get()));
+    if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw std::runtime_error("PostgreSQL: pipeline out of step");
+  }
+  return 0;
+}
+
 // What any reader of a versions directory must do: list it, then open, read and close
 // every file (with POSIX calls, no iostreams).
 int bare_read_files(const std::string& dir) {
@@ -287,13 +334,16 @@ int bare_main(int argc, char** argv) {
       if (a[0] == "sqlite-exec") return bare_sqlite_exec(a[1], a[2], a[3] == "one");
       if (a[0] == "pg-exec") return bare_pg_exec(a[1], a[2], a[3] == "one");
     }
-    if (a.size() == 4 && a[0] == "sqlite-exec" && a[3] == "migration") return bare_sqlite_migrations(a[1], a[2]);
+    if (a.size() == 4 && a[3] == "migration") {
+      if (a[0] == "sqlite-exec") return bare_sqlite_migrations(a[1], a[2]);
+      if (a[0] == "pg-exec") return bare_pg_migrations(a[1], a[2]);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bare %s: %s\n", a.empty() ? "" : a[0].c_str(), e.what());
     return 1;
   }
   std::fprintf(stderr, "usage: migrate_bench --bare sqlite-read DB | pg-read URL | read-files DIR | "
-                       "sqlite-exec DB FILE per|one|migration | pg-exec URL FILE per|one\n");
+                       "sqlite-exec DB FILE per|one|migration | pg-exec URL FILE per|one|migration\n");
   return 2;
 }
 

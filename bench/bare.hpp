@@ -21,6 +21,10 @@ namespace migrate::bench {
 //                             the same transactions as `migrate upgrade`: per statement,
 //                             BEGIN IMMEDIATE, the statement, the version row's UPDATE
 //                             (bound values, row count checked), COMMIT
+//   pg-exec URL FILE migration
+//                             the same on PostgreSQL: per statement, one pipelined round
+//                             trip of BEGIN, the statement, the version row's UPDATE (row
+//                             count checked by the server), the files-table upsert, COMMIT
 // Every row and value is copied out, as a real reader would. Returns the exit code:
 // 0 done, 1 a database error (printed on stderr), 2 bad arguments.
 int bare_main(int argc, char** argv);
