@@ -98,6 +98,37 @@ void failing_statement(const std::string& backend) {
 
 ON_EVERY_DIALECT("a failing statement is exit 3 naming file, op and SQL, rolled back whole", failing_statement)
 
+// Something outside migrate (here a trigger) moves the version row while a step runs:
+// the step's version update matches no row, and the step is rolled back with its
+// COMMIT unsent (on PostgreSQL the server counts the rows, in the step's round trip).
+void version_row_moved(const std::string& backend) {
+  Project p(backend);
+  p.write_config();
+  p.write_models(kModels);
+  REQUIRE_RC(p.run({"revision", "--autogenerate", "-m", "one", "--rev-id", "aaa1"}), 0);
+  REQUIRE_RC(p.run({"upgrade", "head"}), 0);
+  if (backend == "sqlite") {
+    p.query("CREATE TRIGGER moves AFTER INSERT ON t BEGIN UPDATE migrate_version SET version_num = 'elsewhere'; END");
+  } else {
+    p.query("CREATE FUNCTION moves() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN UPDATE migrate_version SET version_num = 'elsewhere'; RETURN NEW; END $$");
+    p.query("CREATE TRIGGER moves AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION moves()");
+  }
+  p.write("versions/bbb2_row.toml",
+          "revision = \"bbb2\"\ndown_revision = \"aaa1\"\nmessage = \"row\"\n"
+          "[[upgrade]]\nop = \"sql\"\nsql = \"INSERT INTO t (id, v) VALUES (1, 'kept?')\"\n");
+  RunResult r = p.run({"upgrade", "head"});
+  REQUIRE_RC(r, 3);
+  std::string first = first_line(r.err);
+  CHECK(first.find("bbb2_row.toml failed in version table update") != std::string::npos);
+  CHECK(first.find("expected to match one row when updating 'aaa1' to 'bbb2'") != std::string::npos);
+  CHECK(p.versions() == std::vector<std::string>{"aaa1"});
+  CHECK(p.query("SELECT COUNT(*) FROM t") == "0\n");
+  CHECK(p.file_rows().size() == 1);
+}
+
+ON_EVERY_DIALECT("a version row moved during a step fails the step, rolled back whole", version_row_moved)
+
 void malformed_migration_file(const std::string& backend) {
   Project p(backend);
   p.write_config();
