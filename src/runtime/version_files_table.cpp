@@ -47,6 +47,7 @@ Statement VersionFilesTable::step_statement(const Step& step, const MigrationFil
   s.sql = step_sql(dialect_.quote_identifier(name_), step.direction, dialect_.placeholder(1), dialect_.placeholder(2));
   s.params = {step.revision};
   if (step.direction == Direction::up) s.params.push_back(file.sha256);
+  s.prepare = true;
   return s;
 }
 

@@ -61,6 +61,7 @@ std::vector<Statement> VersionTable::statements(const std::vector<VersionChange>
             fmt::format("online migration expected to match one row when deleting '{}' in '{}'", c.from, name_);
         break;
     }
+    s.prepare = true;
     out.push_back(std::move(s));
   }
   return out;

@@ -322,6 +322,40 @@ TEST_CASE("pg execute_batch_and_commit ends the transaction in the same round tr
   CHECK(scalar(*other, "SELECT count(*) FROM t") == "5");
 }
 
+TEST_CASE("pg pipelines prepare a Statement::prepare statement once per session", "[pg]") {
+  MIGRATE_REQUIRE_PG_OR_RETURN();
+  test::PgDatabase db;
+  auto conn = pg_connect(db.url());
+  conn->execute_script("CREATE TABLE t (x int)");
+  std::vector<std::pair<size_t, std::string>> failures;
+  auto record = [&](size_t i, const DatabaseError& e) {
+    failures.emplace_back(i, e.what());
+    throw e;
+  };
+  auto insert = [](const std::string& table, int v) {
+    Statement s{"INSERT INTO " + table + " VALUES ($1)", {std::to_string(v)}};
+    s.prepare = true;
+    return s;
+  };
+  // A prepare that fails is the statement's failure, and nothing is kept of it.
+  conn->begin();
+  CHECK_THROWS_AS(conn->execute_batch({insert("t", 0), insert("nope", 0)}, record), DatabaseError);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].first == 1);
+  CHECK(failures[0].second.find("\"nope\"") != std::string::npos);
+  conn->rollback();
+  conn->execute_script("CREATE TABLE nope (x int)");
+  // The same texts again and again, twice in one pipeline too: two prepared statements.
+  for (int i = 1; i <= 5; ++i) {
+    conn->begin();
+    conn->execute_batch_and_commit({insert("t", i), insert("t", -i), insert("nope", i)}, record);
+  }
+  CHECK(failures.size() == 1);
+  CHECK(scalar(*conn, "SELECT count(*) FROM pg_prepared_statements") == "2");
+  CHECK(scalar(*conn, "SELECT count(*) FROM t") == "10");
+  CHECK(scalar(*conn, "SELECT string_agg(x::text, ',' ORDER BY x) FROM nope") == "1,2,3,4,5");
+}
+
 TEST_CASE("pg advisory lock excludes a second session until released", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
   test::PgDatabase db;

@@ -33,6 +33,10 @@ struct Statement {
   std::optional<size_t> expected_rows;
   /// Must run outside a transaction (CREATE INDEX CONCURRENTLY, ...).
   bool no_transaction = false;
+  /// Sent once per migration with other values (the version-table statements): a
+  /// PostgreSQL pipeline prepares it once per session under a name, then only binds the
+  /// values, which saves the server a parse and a plan per migration.
+  bool prepare = false;
 };
 
 struct Capabilities {

@@ -316,30 +316,52 @@ void PgConnection::run_pipeline(const std::vector<Statement>& stmts, size_t begi
     const Statement* stmt;
     std::optional<size_t> index;  // in `stmts`; none for the deferred BEGIN and the COMMIT
     std::string checked_sql;      // expected_rows checked by the server (before a COMMIT)
+    std::string name;             // of the prepared statement (Statement::prepare)
+    bool prepares = false;        // this entry prepares `name`; the next one runs it
+    const std::string& sql() const { return checked_sql.empty() ? stmt->sql : checked_sql; }
   };
   std::vector<Sent> sent;
   static const Statement kBegin{"BEGIN"};
   static const Statement kCommit{"COMMIT"};
-  if (begin_pending_) sent.push_back({&kBegin, std::nullopt, {}});
+  if (begin_pending_) sent.push_back({&kBegin, std::nullopt});
   begin_pending_ = false;
+  std::unordered_map<std::string, std::string> preparing;  // prepared by this pipeline
   for (size_t i = begin; i < end; ++i) {
     const Statement& s = stmts[i];
+    Sent entry{&s, i};
     // A COMMIT sent behind the statement cannot wait for the client to count its rows:
     // the server counts them, and a wrong count (division by zero) aborts the transaction.
-    std::string checked;
     if (commit && s.expected_rows)
-      checked = fmt::format("WITH changed AS ({} RETURNING 1) SELECT 1 / (count(*) = {})::int FROM changed", s.sql,
-                            *s.expected_rows);
-    sent.push_back({&s, i, std::move(checked)});
+      entry.checked_sql = fmt::format("WITH changed AS ({} RETURNING 1) SELECT 1 / (count(*) = {})::int FROM changed",
+                                      s.sql, *s.expected_rows);
+    if (s.prepare) {
+      auto known = prepared_.find(entry.sql());
+      auto here = preparing.find(entry.sql());
+      if (known != prepared_.end()) {
+        entry.name = known->second;
+      } else if (here != preparing.end()) {
+        entry.name = here->second;
+      } else {
+        entry.name = "migrate_" + std::to_string(++prepared_names_);
+        preparing.emplace(entry.sql(), entry.name);
+        Sent prepare = entry;
+        prepare.prepares = true;
+        sent.push_back(std::move(prepare));
+      }
+    }
+    sent.push_back(std::move(entry));
   }
-  if (commit) sent.push_back({&kCommit, std::nullopt, {}});
+  if (commit) sent.push_back({&kCommit, std::nullopt});
   bool send_failed = false;
   for (const Sent& s : sent) {
     std::vector<const char*> values = param_values(s.stmt->params);
+    int n = static_cast<int>(values.size());
+    const char* const* v = values.empty() ? nullptr : values.data();
     ++query_count_;
-    const std::string& sql = s.checked_sql.empty() ? s.stmt->sql : s.checked_sql;
-    if (!PQsendQueryParams(c, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                           values.empty() ? nullptr : values.data(), nullptr, nullptr, 0)) {
+    int ok = s.prepares       ? PQsendPrepare(c, s.name.c_str(), s.sql().c_str(), n, nullptr)
+             : s.name.empty() ? PQsendQueryParams(c, s.sql().c_str(), n, nullptr, v, nullptr, nullptr, 0)
+                              : PQsendQueryPrepared(c, s.name.c_str(), n, v, nullptr, nullptr, 0);
+    if (!ok) {
       send_failed = true;
       break;
     }
@@ -355,12 +377,16 @@ void PgConnection::run_pipeline(const std::vector<Statement>& stmts, size_t begi
     if (error || (r && PQresultStatus(r.get()) == PGRES_PIPELINE_ABORTED)) continue;
     const Sent& s = sent[k];
     try {
-      if (r && !succeeded(r.get()) && !s.checked_sql.empty()) {
+      if (r && !succeeded(r.get()) && !s.checked_sql.empty() && !s.prepares) {
         const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
         if (state && std::string_view(state) == "22012")  // division_by_zero: the count differed
           throw DatabaseError(s.stmt->check_message + "; another number found", s.stmt->sql, "check");
       }
       if (!r || !succeeded(r.get())) fail(r.get(), s.stmt->sql);
+      if (s.prepares) {
+        prepared_.emplace(s.sql(), s.name);
+        continue;
+      }
       if (s.checked_sql.empty()) check_result(r.get(), *s.stmt);
       // A COMMIT in an aborted transaction succeeds as ROLLBACK; none can reach one here,
       // since a failure skips the COMMIT, but nothing would be committed then.

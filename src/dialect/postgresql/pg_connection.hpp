@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <migrate/dialect/connection.hpp>
@@ -142,6 +143,9 @@ class PgConnection : public Connection {
   std::string display_url_;
   size_t query_count_ = 0;
   size_t round_trips_ = 0;
+  /// Statement::prepare statements prepared in this session: SQL text -> name.
+  std::unordered_map<std::string, std::string> prepared_;
+  size_t prepared_names_ = 0;  // names given so far, "migrate_1", ...
   int lock_depth_ = 0;
   bool begin_pending_ = false;
   std::chrono::milliseconds lock_timeout_{std::chrono::minutes(10)};

@@ -61,6 +61,13 @@ MIGRATE_LIBPQ_FORWARD(int, PQsendQueryParams,
                        const char* const* paramValues, const int* paramLengths, const int* paramFormats,
                        int resultFormat),
                       (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat))
+MIGRATE_LIBPQ_FORWARD(int, PQsendPrepare,
+                      (PGconn * conn, const char* stmtName, const char* query, int nParams, const Oid* paramTypes),
+                      (conn, stmtName, query, nParams, paramTypes))
+MIGRATE_LIBPQ_FORWARD(int, PQsendQueryPrepared,
+                      (PGconn * conn, const char* stmtName, int nParams, const char* const* paramValues,
+                       const int* paramLengths, const int* paramFormats, int resultFormat),
+                      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat))
 MIGRATE_LIBPQ_FORWARD(PGresult*, PQgetResult, (PGconn * conn), (conn))
 MIGRATE_LIBPQ_FORWARD(int, PQenterPipelineMode, (PGconn * conn), (conn))
 MIGRATE_LIBPQ_FORWARD(int, PQexitPipelineMode, (PGconn * conn), (conn))
