@@ -245,7 +245,7 @@ int bare_pg_exec(const std::string& url, const std::string& file, bool one) {
 // What `migrate upgrade` does per migration on PostgreSQL, without migrate: per statement
 // (one revision), one pipelined round trip holding BEGIN, the statement, the version
 // row's UPDATE with its row count checked by the server (it fails when it moves no
-// row), the files-table upsert (bound values) and COMMIT.
+// row), the files-table upsert (both prepared once, values bound) and COMMIT.
 int bare_pg_migrations(const std::string& url, const std::string& file) {
   PgConn c = pg_connect(url);
   auto stmts = split_statements(read_text_file(file));
@@ -260,10 +260,17 @@ int bare_pg_migrations(const std::string& url, const std::string& file) {
   const char* upsert = "INSERT INTO migrate_version_files (revision, sha256) VALUES ($1, $2) "
                        "ON CONFLICT (revision) DO UPDATE SET sha256 = excluded.sha256";
   const std::string hash(64, 'a');
+  // Prepared once, as migrate does (Statement::prepare).
+  for (auto [name, sql] : {std::pair{"update", update}, std::pair{"upsert", upsert}}) {
+    PgResult r(PQprepare(c.get(), name, sql, 2, nullptr));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+      throw std::runtime_error("PostgreSQL: " + std::string(PQresultErrorMessage(r.get())));
+  }
   if (PQenterPipelineMode(c.get()) != 1) throw std::runtime_error("PostgreSQL: cannot enter pipeline mode");
   auto send = [&](const char* sql, int n, const char* const* values) {
-    if (PQsendQueryParams(c.get(), sql, n, nullptr, values, nullptr, nullptr, 0) != 1)
-      throw std::runtime_error("PostgreSQL: " + std::string(PQerrorMessage(c.get())));
+    int ok = n == 0 ? PQsendQueryParams(c.get(), sql, 0, nullptr, nullptr, nullptr, nullptr, 0)
+                    : PQsendQueryPrepared(c.get(), sql, n, values, nullptr, nullptr, 0);
+    if (ok != 1) throw std::runtime_error("PostgreSQL: " + std::string(PQerrorMessage(c.get())));
   };
   for (size_t i = 0; i < stmts.size(); ++i) {
     std::string to = std::to_string(i + 1);
@@ -272,8 +279,8 @@ int bare_pg_migrations(const std::string& url, const std::string& file) {
     const char* row[] = {to.c_str(), hash.c_str()};
     send("BEGIN", 0, nullptr);
     send(stmts[i].c_str(), 0, nullptr);
-    send(update, 2, moved);
-    send(upsert, 2, row);
+    send("update", 2, moved);
+    send("upsert", 2, row);
     send("COMMIT", 0, nullptr);
     if (PQpipelineSync(c.get()) != 1) throw std::runtime_error("PostgreSQL: " + std::string(PQerrorMessage(c.get())));
     for (int q = 0; q < 5; ++q) {

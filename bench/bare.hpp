@@ -24,7 +24,8 @@ namespace migrate::bench {
 //   pg-exec URL FILE migration
 //                             the same on PostgreSQL: per statement, one pipelined round
 //                             trip of BEGIN, the statement, the version row's UPDATE (row
-//                             count checked by the server), the files-table upsert, COMMIT
+//                             count checked by the server), the files-table upsert (both
+//                             prepared once), COMMIT
 // Every row and value is copied out, as a real reader would. Returns the exit code:
 // 0 done, 1 a database error (printed on stderr), 2 bad arguments.
 int bare_main(int argc, char** argv);

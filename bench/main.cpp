@@ -432,12 +432,19 @@ void Bench::upgrade() {
       fresh = [db] {
         fs::remove(db);
         fs::remove(db.string() + "-journal");
+        ::sync();  // the last run's writes, flushed now rather than during the next
       };
     } else {
       pg_databases_.insert("bench_upgrade");
       url = pg_url_for(o_.pg_url, "bench_upgrade");
       bare_target = url;
-      fresh = [this] { pg_recreate_database(o_.pg_url, "bench_upgrade"); };
+      fresh = [this] {
+        pg_recreate_database(o_.pg_url, "bench_upgrade");
+        // The server runs with fsync=off: without this, the dropped database's files and
+        // the new one's pages are written back by the kernel during the next timed run.
+        pg_run(o_.pg_url, "CHECKPOINT");
+        ::sync();
+      };
     }
     fs::path env = make_env("upgrade_" + dialect, url, "", chain.files);
     const std::string exec = dialect == "sqlite" ? "sqlite-exec" : "pg-exec";
@@ -495,6 +502,7 @@ void Bench::sqlite_commit_floor(const fs::path& env, const fs::path& db, const f
     auto fresh = [db, wal] {
       for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(db.string() + suffix);
       if (wal) sqlite_run(db.string(), "PRAGMA journal_mode = WAL");
+      ::sync();
     };
     auto [s, b] = measure_pair(
         o_.runs, fresh, [&] { return run_migrate(env, args); }, 0,
