@@ -442,7 +442,11 @@ void Bench::upgrade() {
         pg_recreate_database(o_.pg_url, "bench_upgrade");
         // The server runs with fsync=off: without this, the dropped database's files and
         // the new one's pages are written back by the kernel during the next timed run.
-        pg_run(o_.pg_url, "CHECKPOINT");
+        try {
+          pg_run(o_.pg_url, "CHECKPOINT");
+        } catch (const std::exception&) {
+          // Needs a superuser or pg_checkpoint; without it, the sync() alone.
+        }
         ::sync();
       };
     }
