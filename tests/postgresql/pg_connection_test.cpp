@@ -20,6 +20,19 @@ std::string scalar(PgConnection& c, const std::string& sql) {
   return rows[0][0].value_or("NULL");
 }
 
+/// A new database holding table t (x int), a connection to it, and a BatchFailure that
+/// records each failure (index, message) before rethrowing it.
+struct BatchSetup {
+  test::PgDatabase db;
+  std::unique_ptr<PgConnection> conn = pg_connect(db.url());
+  std::vector<std::pair<size_t, std::string>> failures;
+  Connection::BatchFailure record = [this](size_t i, const DatabaseError& e) {
+    failures.emplace_back(i, e.what());
+    throw e;
+  };
+  BatchSetup() { conn->execute_script("CREATE TABLE t (x int)"); }
+};
+
 TEST_CASE("pg connection failure names the masked URL, never the password", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
   DatabaseUrl url = parse_url("postgresql://alice:s3cr%40t@127.0.0.1:1/db");
@@ -175,14 +188,8 @@ TEST_CASE("may_hold_several_commands finds a second command outside quotes and c
 
 TEST_CASE("pg execute_batch pipelines a transaction's statements and names the one that fails", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
-  test::PgDatabase db;
-  auto conn = pg_connect(db.url());
-  conn->execute_script("CREATE TABLE t (x int)");
-  std::vector<std::pair<size_t, std::string>> failures;
-  auto record = [&](size_t i, const DatabaseError& e) {
-    failures.emplace_back(i, e.what());
-    throw e;
-  };
+  BatchSetup setup;
+  auto& [db, conn, failures, record] = setup;
   Statement update{"UPDATE t SET x = x WHERE x = $1", {std::string("1")}};
   update.expected_rows = 1;
   update.check_message = "expected one row";
@@ -235,15 +242,10 @@ TEST_CASE("pg execute_batch pipelines a transaction's statements and names the o
 
 TEST_CASE("pg execute_batch_and_commit ends the transaction in the same round trip", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
-  test::PgDatabase db;
-  auto conn = pg_connect(db.url());
+  BatchSetup setup;
+  auto& [db, conn, failures, record] = setup;
   auto other = pg_connect(db.url());
-  conn->execute_script("CREATE TABLE t (x int); INSERT INTO t VALUES (1)");
-  std::vector<std::pair<size_t, std::string>> failures;
-  auto record = [&](size_t i, const DatabaseError& e) {
-    failures.emplace_back(i, e.what());
-    throw e;
-  };
+  conn->execute_script("INSERT INTO t VALUES (1)");
   Statement update{"UPDATE t SET x = $1 WHERE x = $2", {std::string("2"), std::string("1")}};
   update.expected_rows = 1;
   update.check_message = "expected one row";
@@ -324,14 +326,8 @@ TEST_CASE("pg execute_batch_and_commit ends the transaction in the same round tr
 
 TEST_CASE("pg pipelines prepare a Statement::prepare statement once per session", "[pg]") {
   MIGRATE_REQUIRE_PG_OR_RETURN();
-  test::PgDatabase db;
-  auto conn = pg_connect(db.url());
-  conn->execute_script("CREATE TABLE t (x int)");
-  std::vector<std::pair<size_t, std::string>> failures;
-  auto record = [&](size_t i, const DatabaseError& e) {
-    failures.emplace_back(i, e.what());
-    throw e;
-  };
+  BatchSetup setup;
+  auto& [db, conn, failures, record] = setup;
   auto insert = [](const std::string& table, int v) {
     Statement s{"INSERT INTO " + table + " VALUES ($1)", {std::to_string(v)}};
     s.prepare = true;
