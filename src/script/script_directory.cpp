@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <iterator>
 #include <random>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
@@ -46,11 +47,18 @@ std::vector<Revision> read_headers(const std::string& dir, const std::vector<std
                                      std::max<size_t>(1, names.size() / kFilesPerThread)});
   std::vector<size_t> failed_at(threads, names.size());
   std::vector<std::exception_ptr> errors(threads);
+  auto range_start = [&](size_t t) { return names.size() * t / threads; };
   std::vector<std::thread> helpers;
-  for (size_t t = 1; t < threads; ++t)
-    helpers.emplace_back(read_range, names.size() * t / threads, names.size() * (t + 1) / threads,
-                         std::ref(failed_at[t]), std::ref(errors[t]));
-  read_range(0, names.size() / threads, failed_at[0], errors[0]);
+  size_t started = 1;  // ranges 1 .. started-1 have a thread of their own
+  try {
+    for (; started < threads; ++started)
+      helpers.emplace_back(read_range, range_start(started), range_start(started + 1), std::ref(failed_at[started]),
+                           std::ref(errors[started]));
+  } catch (const std::system_error&) {
+    // No more threads to be had: this one reads the ranges left.
+  }
+  read_range(0, range_start(1), failed_at[0], errors[0]);
+  for (size_t t = started; t < threads; ++t) read_range(range_start(t), range_start(t + 1), failed_at[t], errors[t]);
   for (auto& h : helpers) h.join();
   size_t first = static_cast<size_t>(std::min_element(failed_at.begin(), failed_at.end()) - failed_at.begin());
   if (errors[first]) std::rethrow_exception(errors[first]);
