@@ -7,8 +7,11 @@
 namespace migrate {
 
 void Connection::check_changed_rows(const Statement& stmt, size_t changed, const std::string& sql) {
-  if (stmt.expected_rows && changed != *stmt.expected_rows)
-    throw DatabaseError(stmt.check_message + "; " + std::to_string(changed) + " found", sql, "check");
+  if (stmt.expected_rows && changed != *stmt.expected_rows) fail_row_count(stmt, std::to_string(changed), sql);
+}
+
+void Connection::fail_row_count(const Statement& stmt, const std::string& found, const std::string& sql) {
+  throw DatabaseError(stmt.check_message + "; " + found + " found", sql, "check");
 }
 
 void Connection::fail_no_rows_check(const Statement& stmt, const Row& first_row, const std::string& sql) {

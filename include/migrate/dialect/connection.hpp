@@ -139,6 +139,9 @@ class Connection {
   /// The check of Statement::expected_rows, once the statement changed `changed` rows:
   /// throws DatabaseError "<check_message>; <changed> found" (with `sql`) on a mismatch.
   static void check_changed_rows(const Statement& stmt, size_t changed, const std::string& sql);
+  /// The failure of that check, `found` saying what was found instead ("0", or "another
+  /// number" when the server counted): DatabaseError "<check_message>; <found> found".
+  [[noreturn]] static void fail_row_count(const Statement& stmt, const std::string& found, const std::string& sql);
   /// The check of Statement::must_return_no_rows, once `first_row` came back: throws
   /// DatabaseError "<check_message> (first row: a, NULL)" (with `sql`).
   [[noreturn]] static void fail_no_rows_check(const Statement& stmt, const Row& first_row, const std::string& sql);

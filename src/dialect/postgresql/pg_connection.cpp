@@ -380,7 +380,7 @@ void PgConnection::run_pipeline(const std::vector<Statement>& stmts, size_t begi
       if (r && !succeeded(r.get()) && !s.checked_sql.empty() && !s.prepares) {
         const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
         if (state && std::string_view(state) == "22012")  // division_by_zero: the count differed
-          throw DatabaseError(s.stmt->check_message + "; another number found", s.stmt->sql, "check");
+          fail_row_count(*s.stmt, "another number", s.stmt->sql);
       }
       if (!r || !succeeded(r.get())) fail(r.get(), s.stmt->sql);
       if (s.prepares) {
